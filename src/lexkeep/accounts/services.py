@@ -1,0 +1,150 @@
+"""Writes for users, roles and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lexkeep.accounts.models import (
+    ApiToken,
+    Department,
+    Role,
+    RoleAssignment,
+    Seniority,
+    User,
+)
+
+TOKEN_PREFIX = "lk_"
+
+
+def _clean_roles(roles: Iterable[str]) -> list[str]:
+    cleaned = []
+    valid = set(Role.values)
+    for role in roles:
+        if role not in valid:
+            raise ValidationError(
+                {"roles": _("未知角色“%(role)s”，可选：%(valid)s")
+                 % {"role": role, "valid": ", ".join(Role.values)}}
+            )
+        if role not in cleaned:
+            cleaned.append(role)
+    if not cleaned:
+        raise ValidationError({"roles": _("至少需要一个角色。")})
+    return cleaned
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    roles: Iterable[str],
+    full_name: str = "",
+    email: str = "",
+    seniority: str = "",
+    supervisor: User | None = None,
+    department: Department | None = None,
+    validate_password_strength: bool = True,
+) -> User:
+    """Create a user holding ``roles`` (SPEC §1).
+
+    A lawyer has a seniority (senior or staff); an assistant has a
+    supervising lawyer, who must be a lawyer or partner.
+    """
+    role_list = _clean_roles(roles)
+    errors: dict[str, list[str]] = {}
+    if Role.LAWYER in role_list and seniority not in Seniority.values:
+        errors.setdefault("seniority", []).append(
+            _("律师必须指定级别：senior（资深）或 staff（专职）。")
+        )
+    if seniority and seniority not in Seniority.values:
+        errors.setdefault("seniority", []).append(_("级别只能是 senior 或 staff。"))
+    if seniority and Role.LAWYER not in role_list:
+        errors.setdefault("seniority", []).append(_("只有律师才有级别。"))
+    if Role.ASSISTANT in role_list and supervisor is None:
+        errors.setdefault("supervisor", []).append(_("助理必须指定主管律师。"))
+    if supervisor is not None and not supervisor.has_role(Role.LAWYER, Role.PARTNER, Role.DIRECTOR):
+        errors.setdefault("supervisor", []).append(
+            _("主管律师“%(name)s”不是律师或合伙人。") % {"name": supervisor.username}
+        )
+    if User.objects.filter(username=username).exists():
+        errors.setdefault("username", []).append(_("用户名“%(u)s”已存在。") % {"u": username})
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        seniority=seniority,
+        supervisor=supervisor,
+        department=department,
+    )
+    if validate_password_strength:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors.setdefault("password", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=user, role=role) for role in role_list]
+    )
+    user.__dict__.pop("roles", None)
+    return user
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str = "", expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create an API token; return it and the raw value, shown only once."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        prefix=raw[:10],
+        digest=_digest(raw),
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+def api_token_authenticate(*, raw: str) -> ApiToken | None:
+    """Return the live token matching ``raw``, recording its use, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke ``token``; it can never be used again."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,1 @@
+"""Signal receivers: only audit logging of auth events, no business logic."""
