@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
 
     name = "lexkeep.accounts"
     label = "accounts"
-    verbose_name = _("账户与角色")
+    verbose_name = _("Accounts and roles")

@@ -31,13 +31,13 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     for role in roles:
         if role not in valid:
             raise ValidationError(
-                {"roles": _("未知角色“%(role)s”，可选：%(valid)s")
+                {"roles": _("Unknown role “%(role)s”; choose from: %(valid)s.")
                  % {"role": role, "valid": ", ".join(Role.values)}}
             )
         if role not in cleaned:
             cleaned.append(role)
     if not cleaned:
-        raise ValidationError({"roles": _("至少需要一个角色。")})
+        raise ValidationError({"roles": _("At least one role is required.")})
     return cleaned
 
 
@@ -63,20 +63,20 @@ def user_create(
     errors: dict[str, list[str]] = {}
     if Role.LAWYER in role_list and seniority not in Seniority.values:
         errors.setdefault("seniority", []).append(
-            _("律师必须指定级别：senior（资深）或 staff（专职）。")
+            _("A lawyer needs a seniority: senior or staff.")
         )
     if seniority and seniority not in Seniority.values:
-        errors.setdefault("seniority", []).append(_("级别只能是 senior 或 staff。"))
+        errors.setdefault("seniority", []).append(_("Seniority must be senior or staff."))
     if seniority and Role.LAWYER not in role_list:
-        errors.setdefault("seniority", []).append(_("只有律师才有级别。"))
+        errors.setdefault("seniority", []).append(_("Only a lawyer has a seniority."))
     if Role.ASSISTANT in role_list and supervisor is None:
-        errors.setdefault("supervisor", []).append(_("助理必须指定主管律师。"))
+        errors.setdefault("supervisor", []).append(_("An assistant needs a supervising lawyer."))
     if supervisor is not None and not supervisor.has_role(Role.LAWYER, Role.PARTNER, Role.DIRECTOR):
         errors.setdefault("supervisor", []).append(
-            _("主管律师“%(name)s”不是律师或合伙人。") % {"name": supervisor.username}
+            _("Supervising lawyer “%(name)s” is not a lawyer or partner.") % {"name": supervisor.username}
         )
     if User.objects.filter(username=username).exists():
-        errors.setdefault("username", []).append(_("用户名“%(u)s”已存在。") % {"u": username})
+        errors.setdefault("username", []).append(_("Username “%(u)s” is already taken.") % {"u": username})
     user = User(
         username=username,
         full_name=full_name,

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
 
     name = "lexkeep.core"
     label = "core"
-    verbose_name = _("核心")
+    verbose_name = _("Core")
 
     def ready(self) -> None:
         from lexkeep.core import signals  # noqa: F401

@@ -7,4 +7,4 @@ class WebConfig(AppConfig):
 
     name = "lexkeep.web"
     label = "web"
-    verbose_name = _("界面")
+    verbose_name = _("Web interface")

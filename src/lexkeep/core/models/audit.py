@@ -12,28 +12,28 @@ class AuditEntry(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(_("时间"), db_index=True)
+    at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
+        verbose_name=_("actor"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    actor_label = models.CharField(_("操作人标识"), max_length=150, blank=True)
-    action = models.CharField(_("动作"), max_length=64, db_index=True)
-    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
-    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
-    detail = models.JSONField(_("详情"), default=dict, blank=True)
-    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    prev_hash = models.CharField(_("前一哈希"), max_length=64)
-    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    actor_label = models.CharField(_("actor label"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     class Meta:
-        verbose_name = _("审计日志")
-        verbose_name_plural = _("审计日志")
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entry")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),

@@ -11,25 +11,25 @@ class FirmHoliday(models.Model):
     """
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("休息日（节假日）")
-        WORKDAY = "workday", _("工作日（调休上班）")
+        HOLIDAY = "holiday", _("Holiday (day off)")
+        WORKDAY = "workday", _("Working day (make-up)")
 
-    date = models.DateField(_("日期"), unique=True)
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    name = models.CharField(_("名称"), max_length=100, blank=True)
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
+        verbose_name=_("recorded by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("律所节假日")
-        verbose_name_plural = _("律所节假日")
+        verbose_name = _("firm holiday")
+        verbose_name_plural = _("firm holiday")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -13,21 +13,21 @@ class DataKey(models.Model):
     """
 
     class Purpose(models.TextChoices):
-        FIELD = "field", _("字段加密")
-        BLIND_INDEX = "blind_index", _("盲索引")
-        FILE = "file", _("文件加密")
+        FIELD = "field", _("Field encryption")
+        BLIND_INDEX = "blind_index", _("Blind index")
+        FILE = "file", _("File encryption")
 
-    purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)
-    scope = models.CharField(_("范围"), max_length=64, blank=True, db_index=True)
-    wrapped_key = models.BinaryField(_("封装密钥"))
-    master_key_id = models.CharField(_("主密钥编号"), max_length=32, db_index=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    rotated_at = models.DateTimeField(_("重新封装时间"), null=True, blank=True)
-    destroyed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    scope = models.CharField(_("scope"), max_length=64, blank=True, db_index=True)
+    wrapped_key = models.BinaryField(_("wrapped key"))
+    master_key_id = models.CharField(_("master key id"), max_length=32, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    rotated_at = models.DateTimeField(_("re-wrapped at"), null=True, blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("数据密钥")
-        verbose_name_plural = _("数据密钥")
+        verbose_name = _("data key")
+        verbose_name_plural = _("data key")
 
     def __str__(self) -> str:
         return f"DataKey {self.pk} ({self.purpose}{':' + self.scope if self.scope else ''})"
