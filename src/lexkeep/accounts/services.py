@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -23,6 +23,7 @@ from lexkeep.accounts.models import (
 )
 
 TOKEN_PREFIX = "lk_"
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
@@ -138,7 +139,9 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     now = timezone.now()
     if token.expires_at is not None and token.expires_at <= now:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    # One write a minute at most: reads through the API stay reads.
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 
 
