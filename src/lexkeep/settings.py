@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "lexkeep.core",
     "lexkeep.accounts",
+    "lexkeep.clients",
+    "lexkeep.matters",
     "lexkeep.web",
 ]
 
@@ -129,6 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
             "PRAGMA foreign_keys=ON;PRAGMA busy_timeout=10000;"
+            "PRAGMA secure_delete=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -198,6 +201,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "files"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 STORAGES = {
     "default": {

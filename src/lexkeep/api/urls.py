@@ -1,7 +1,22 @@
+"""The REST API under ``/api/v1/``: OpenAPI at ``openapi.json``, docs at ``docs``."""
+
 from ninja import NinjaAPI
+
+from lexkeep.accounts.api import router as accounts_router
+from lexkeep.api.auth import BearerAuth
+from lexkeep.api.errors import install_error_handlers
 
 api = NinjaAPI(
     title="Lexkeep API",
     version="1",
+    description=(
+        "Client management and case archives for law firms. Authenticate with "
+        "`POST /api/v1/auth/token`, then send `Authorization: Bearer <token>`."
+    ),
+    auth=BearerAuth(),
     urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
 )
+install_error_handlers(api)
+api.add_router("", accounts_router)
