@@ -1,7 +1,171 @@
+"""Pages of the web shell: role home pages, area pages and firm settings."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lexkeep.accounts.models import Role, RoleAssignment, User
+from lexkeep.core.audit import audit_denied
+from lexkeep.core.models import FirmHoliday
+from lexkeep.core.workdays import firm_holiday_delete, firm_holiday_set
+from lexkeep.web.areas import AREAS_BY_KEY, SETTINGS, Area, duties_for
+from lexkeep.web.forms import FirmHolidayForm
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _deny(request: HttpRequest, what: str, message: str) -> PermissionDenied:
+    """Record the refusal for the monthly access review; return the error."""
+    audit_denied(request=request, actor=_user(request), what=what)
+    return PermissionDenied(message)
+
+
+def _require_area(request: HttpRequest, area: Area) -> None:
+    if not area.visible_to(_user(request).roles):
+        raise _deny(
+            request,
+            f"area {area.key}",
+            _("Your role does not give access to this area."),
+        )
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Lexkeep")
+    """Greet the user and show a card for each duty of their roles (SPEC §1)."""
+    user = _user(request)
+    cards = [
+        {"duty": duty, "area": AREAS_BY_KEY[duty.area]}
+        for duty in duties_for(user.roles)
+    ]
+    role_names = [label for value, label in Role.choices if value in user.roles]
+    return render(
+        request,
+        "web/home.html",
+        {"cards": cards, "role_names": role_names},
+    )
+
+
+@login_required
+def area_page(request: HttpRequest, key: str) -> HttpResponse:
+    """Explain an area's rules and what the user's role may do there."""
+    area = AREAS_BY_KEY.get(key)
+    if area is None or not area.rules:
+        raise Http404
+    _require_area(request, area)
+    user = _user(request)
+    my_duties = [
+        {"role": label, "items": area.duties[value]}
+        for value, label in Role.choices
+        if value in user.roles and value in area.duties
+    ]
+    other_duties = [
+        {"role": label, "items": area.duties[value]}
+        for value, label in Role.choices
+        if value not in user.roles and value in area.duties
+    ]
+    return render(
+        request,
+        "web/area.html",
+        {"area": area, "my_duties": my_duties, "other_duties": other_duties},
+    )
+
+
+@login_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    """List the settings pages the user may open."""
+    _require_area(request, SETTINGS)
+    return render(request, "web/settings.html")
+
+
+@login_required
+def holidays(request: HttpRequest) -> HttpResponse:
+    """Show the firm holiday table; the director adds entries (POST)."""
+    _require_area(request, SETTINGS)
+    user = _user(request)
+    can_edit = user.has_role(Role.DIRECTOR)
+    form = FirmHolidayForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise _deny(
+                request,
+                "firm calendar change",
+                _("Only the director may change the firm calendar."),
+            )
+        if form.is_valid():
+            try:
+                firm_holiday_set(
+                    date=form.cleaned_data["date"],
+                    kind=form.cleaned_data["kind"],
+                    name=form.cleaned_data["name"],
+                    actor=user,
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(date)s has been saved in the firm calendar.")
+                    % {"date": form.cleaned_data["date"].isoformat()},
+                )
+                return redirect("web:holidays")
+        status = 400
+    entries = FirmHoliday.objects.order_by("date")
+    return render(
+        request,
+        "web/holidays.html",
+        {"form": form, "entries": entries, "can_edit": can_edit},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def holiday_delete(request: HttpRequest, day: str) -> HttpResponse:
+    """Remove a day from the firm calendar (director only, by the service)."""
+    _require_area(request, SETTINGS)
+    try:
+        date = datetime.date.fromisoformat(day)
+    except ValueError as exc:
+        raise Http404 from exc
+    if not _user(request).has_role(Role.DIRECTOR):
+        raise _deny(
+            request,
+            "firm calendar change",
+            _("Only the director may change the firm calendar."),
+        )
+    try:
+        firm_holiday_delete(date=date, actor=_user(request))
+    except FirmHoliday.DoesNotExist as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(date)s has been removed from the firm calendar.")
+            % {"date": date.isoformat()},
+        )
+    return redirect("web:holidays")
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    """List the firm's users with their roles (director only)."""
+    if not _user(request).has_role(Role.DIRECTOR):
+        raise _deny(
+            request, "user list", _("Only the director may see the list of users.")
+        )
+    people = User.objects.select_related("department", "supervisor").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
+    )
+    return render(request, "web/users.html", {"people": people})

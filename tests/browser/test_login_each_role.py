@@ -1,0 +1,190 @@
+"""Sign in through the real pages as each role and photograph the home page.
+
+Drives Debian's Chromium with Playwright. Screenshots go to
+``tests/artifacts/screenshots/`` (git-ignored) for people to look at.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+from base64 import b32decode
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_otp.oath import TOTP
+
+from tests.conftest import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made
+# by fixtures are still plain synchronous calls.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+CHROMIUM = CHROMIUM or shutil.which("chromium")
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="Chromium is not installed (apt-get install chromium); "
+        "browser tests are skipped",
+    ),
+]
+
+# What each role's home page must say, in Chinese (SPEC §1 duties).
+ROLE_HOME = {
+    "director": "审批外部借阅",
+    "partner": "审计小组",
+    "senior": "我的委托事项",
+    "staff": "归档材料收集",
+    "assistant": "我协办的委托事项",
+    "archivist": "借阅登记",
+    "client_service": "24 小时内联系客户",
+    "external": "须经主任批准后",
+}
+TWO_FACTOR = {"director", "partner", "archivist"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+_append_only = importlib.import_module("lexkeep.core.migrations.0002_audit_append_only")
+
+
+@pytest.fixture
+def audit_rows_removed_after(transactional_db) -> Iterator[None]:
+    """Empty the append-only audit log after the test so the flush can run.
+
+    A live-server test commits for real, and the database refuses to delete
+    audit entries; lift the guard just long enough to clear them.
+    """
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
+            cursor.execute("DELETE FROM core_auditentry")
+            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
+        else:
+            for sql in _append_only.SQLITE_REVERSE:
+                cursor.execute(sql)
+            cursor.execute("DELETE FROM core_auditentry")
+            for sql in _append_only.SQLITE_FORWARD:
+                cursor.execute(sql)
+
+
+@pytest.fixture
+def page(browser, audit_rows_removed_after):
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="zh-CN"
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def totp_now(secret: str) -> str:
+    """Compute the current code from a base32 secret, as a phone app would."""
+    key = b32decode(secret.replace(" ", "").upper())
+    return f"{TOTP(key).token():06d}"
+
+
+def sign_in(page, base_url: str, username: str, *, shots: str = "") -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    if shots:
+        page.screenshot(path=str(SHOTS / f"{shots}_login.png"), full_page=True)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("who", sorted(ROLE_HOME))
+def test_sign_in_as_each_role(page, live_server, firm, who):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, live_server.url, who, shots="page" if who == "director" else "")
+    if who in TWO_FACTOR:
+        assert "/accounts/2fa/setup/" in page.url
+        if who == "director":
+            page.screenshot(path=str(SHOTS / "page_2fa_setup.png"), full_page=True)
+        secret = page.locator("#totp-secret").get_attribute("data-secret")
+        assert secret
+        page.get_by_label("6 位验证码").fill(totp_now(secret))
+        page.get_by_role("button", name="确认并继续").click()
+        page.wait_for_load_state("networkidle")
+    assert page.url == f"{live_server.url}/"
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == f"欢迎，{firm[who].full_name}"
+    assert ROLE_HOME[who] in page.content()
+    page.screenshot(path=str(SHOTS / f"{who}.png"), full_page=True)
+
+
+def test_wrong_password_then_english_pages(page, live_server, firm):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("senior")
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    assert "用户名或密码不正确" in page.get_by_role("alert").inner_text()
+    page.screenshot(path=str(SHOTS / "page_login_error.png"), full_page=True)
+
+    sign_in(page, live_server.url, "senior")
+    page.get_by_role("link", name="委托事项").first.click()
+    assert "3 个工作日" in page.content()
+    page.screenshot(path=str(SHOTS / "page_area_matters.png"), full_page=True)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, 张资深"
+    assert "Law-firm client and archive management" in page.content()
+    page.screenshot(path=str(SHOTS / "senior_en.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/accounts/me/")
+    page.get_by_label("Token name").fill("nightly export")
+    page.get_by_role("button", name="Create token").click()
+    assert page.locator("#new-token").inner_text().startswith("lk_")
+    page.screenshot(path=str(SHOTS / "page_account_en.png"), full_page=True)
+
+
+def test_director_pages(page, live_server, firm):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    sign_in(page, live_server.url, "director")
+    secret = page.locator("#totp-secret").get_attribute("data-secret")
+    page.get_by_label("6 位验证码").fill(totp_now(secret))
+    page.get_by_role("button", name="确认并继续").click()
+    page.goto(f"{live_server.url}/settings/holidays/")
+    page.get_by_role("textbox", name="日期").fill("2031-10-01")
+    page.get_by_role("combobox", name="类型").select_option("holiday")
+    page.get_by_role("textbox", name="名称").fill("国庆节")
+    page.get_by_role("button", name="保存").click()
+    assert "国庆节" in page.locator("table").inner_text()
+    page.screenshot(path=str(SHOTS / "page_holidays.png"), full_page=True)
+    page.goto(f"{live_server.url}/retention/")
+    assert "10 年" in page.content()
+    page.screenshot(path=str(SHOTS / "page_area_retention.png"), full_page=True)
+    page.goto(f"{live_server.url}/settings/users/")
+    page.screenshot(path=str(SHOTS / "page_users.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    page.screenshot(path=str(SHOTS / "page_home_mobile.png"), full_page=True)
