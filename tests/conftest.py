@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+from django.db import connection
 
 from lexkeep.accounts.models import Role, Seniority, User
 from lexkeep.accounts.services import user_create
@@ -49,3 +54,57 @@ def firm(make_user) -> dict[str, User]:
     )
     users["external"] = make_user("external", Role.EXTERNAL, full_name="吴外部")
     return users
+
+
+_append_only = importlib.import_module("lexkeep.core.migrations.0002_audit_append_only")
+
+
+@contextmanager
+def append_only_suspended(conn=connection) -> Iterator[None]:
+    """Lift the audit log's append-only triggers (to play the attacker, or reset).
+
+    SQLite: drop the triggers and recreate them with the migration's own SQL.
+    PostgreSQL: ``DISABLE TRIGGER USER`` (table owner; tests run as postgres).
+    """
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
+        else:
+            for sql in _append_only.SQLITE_REVERSE:
+                cursor.execute(sql)
+    try:
+        yield
+    finally:
+        with conn.cursor() as cursor:
+            if conn.vendor == "postgresql":
+                cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
+            else:
+                for sql in _append_only.SQLITE_FORWARD:
+                    cursor.execute(sql)
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    names = request.fixturenames
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Empty the append-only audit log after a transactional test.
+
+    The database reset after such a test deletes every row, which the
+    audit log's triggers refuse. Requesting ``transactional_db`` from here
+    makes this teardown run before the reset.
+    """
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    with append_only_suspended(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry")

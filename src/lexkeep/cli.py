@@ -31,7 +31,9 @@ def _usage() -> str:
         "",
         "commands:",
     ]
-    lines += [f"  {name.ljust(width)}  {help_}" for name, (_, help_) in COMMANDS.items()]
+    lines += [
+        f"  {name.ljust(width)}  {help_}" for name, (_, help_) in COMMANDS.items()
+    ]
     lines += [
         "",
         "Run 'lexkeep <command> --help' for a command's options.",

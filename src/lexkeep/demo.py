@@ -33,9 +33,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("senior", "张慧敏", (Role.LAWYER,), "诉讼部", Seniority.SENIOR),
     DemoUser("lawyer", "赵一鸣", (Role.LAWYER,), "诉讼部", Seniority.STAFF),
     DemoUser("lawyer2", "刘晓雯", (Role.LAWYER,), "非诉部", Seniority.STAFF),
-    DemoUser(
-        "assistant", "钱小芳", (Role.ASSISTANT,), "诉讼部", supervisor="senior"
-    ),
+    DemoUser("assistant", "钱小芳", (Role.ASSISTANT,), "诉讼部", supervisor="senior"),
     DemoUser("archivist", "孙文静", (Role.ARCHIVIST,), "档案室"),
     DemoUser("service", "周欣然", (Role.CLIENT_SERVICE,), "客户服务部"),
     DemoUser("external", "吴卫东", (Role.EXTERNAL,), ""),

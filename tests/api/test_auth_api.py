@@ -24,7 +24,9 @@ def post_json(client: Client, url: str, body: object, **extra: str):
 
 def get_token(client: Client, username: str, **extra: str) -> str:
     response = post_json(
-        client, "/api/v1/auth/token", {"username": username, "password": PASSWORD, **extra}
+        client,
+        "/api/v1/auth/token",
+        {"username": username, "password": PASSWORD, **extra},
     )
     assert response.status_code == 200, response.content
     return response.json()["token"]
@@ -107,11 +109,19 @@ def test_cannot_revoke_someone_elses_token_but_director_can(client, firm, settin
     victim = get_token(client, "staff")
     victim_id = ApiToken.objects.get(user=firm["staff"]).pk
     other = get_token(client, "senior")
-    assert client.delete(f"/api/v1/auth/tokens/{victim_id}", **auth(other)).status_code == 404
+    assert (
+        client.delete(f"/api/v1/auth/tokens/{victim_id}", **auth(other)).status_code
+        == 404
+    )
     assert client.get("/api/v1/me", **auth(victim)).status_code == 200
-    device = TOTPDevice.objects.create(user=firm["director"], name="app", confirmed=True)
+    device = TOTPDevice.objects.create(
+        user=firm["director"], name="app", confirmed=True
+    )
     director = get_token(client, "director", otp=_code(device))
-    assert client.delete(f"/api/v1/auth/tokens/{victim_id}", **auth(director)).status_code == 200
+    assert (
+        client.delete(f"/api/v1/auth/tokens/{victim_id}", **auth(director)).status_code
+        == 200
+    )
     assert client.get("/api/v1/me", **auth(victim)).status_code == 401
 
 
@@ -161,7 +171,9 @@ def test_permission_denial_is_403_and_logged(client, firm):
     assert denial is not None and denial.actor_id == firm["staff"].pk
 
 
-def test_user_list_for_partner_is_paginated(client, firm, django_assert_max_num_queries):
+def test_user_list_for_partner_is_paginated(
+    client, firm, django_assert_max_num_queries
+):
     device = TOTPDevice.objects.create(user=firm["partner"], name="app", confirmed=True)
     token = get_token(client, "partner", otp=_code(device))
     response = client.get("/api/v1/users?limit=3&offset=0", **auth(token))

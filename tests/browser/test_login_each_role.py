@@ -6,7 +6,6 @@ Drives Debian's Chromium with Playwright. Screenshots go to
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from base64 import b32decode
@@ -14,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_otp.oath import TOTP
 
 from tests.conftest import PASSWORD
@@ -69,32 +67,8 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-_append_only = importlib.import_module("lexkeep.core.migrations.0002_audit_append_only")
-
-
 @pytest.fixture
-def audit_rows_removed_after(transactional_db) -> Iterator[None]:
-    """Empty the append-only audit log after the test so the flush can run.
-
-    A live-server test commits for real, and the database refuses to delete
-    audit entries; lift the guard just long enough to clear them.
-    """
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
-            cursor.execute("DELETE FROM core_auditentry")
-            cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
-        else:
-            for sql in _append_only.SQLITE_REVERSE:
-                cursor.execute(sql)
-            cursor.execute("DELETE FROM core_auditentry")
-            for sql in _append_only.SQLITE_FORWARD:
-                cursor.execute(sql)
-
-
-@pytest.fixture
-def page(browser, audit_rows_removed_after):
+def page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 1366, "height": 900}, locale="zh-CN"
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -26,36 +24,11 @@ from lexkeep.core.audit import (
     chain_hash,
 )
 from lexkeep.core.models import AuditEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, append_only_suspended
 
 pytestmark = pytest.mark.django_db
 
 _append_only = importlib.import_module("lexkeep.core.migrations.0002_audit_append_only")
-
-
-@contextmanager
-def append_only_suspended(conn=connection) -> Iterator[None]:
-    """Lift the append-only triggers so a test can play the attacker.
-
-    SQLite: drop the triggers and recreate them with the migration's own SQL.
-    PostgreSQL: ``DISABLE TRIGGER USER`` (table owner; tests run as postgres).
-    Both are DDL inside the test's transaction.
-    """
-    with conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER USER")
-        else:
-            for sql in _append_only.SQLITE_REVERSE:
-                cursor.execute(sql)
-    try:
-        yield
-    finally:
-        with conn.cursor() as cursor:
-            if conn.vendor == "postgresql":
-                cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER USER")
-            else:
-                for sql in _append_only.SQLITE_FORWARD:
-                    cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)
@@ -446,26 +419,8 @@ def test_denial_is_logged(firm):
 # --- concurrent writers never fork the chain ---------------------------------
 
 
-@pytest.fixture
-def flushable_audit_log(transactional_db):
-    """Let the flush after a transactional test empty the append-only table.
-
-    The flush runs after every fixture teardown, so the wrapper removes
-    itself once it has run instead of relying on ``monkeypatch``.
-    """
-    ops = connection.ops
-    original = ops.execute_sql_flush
-
-    def execute_sql_flush(sql_list):
-        del ops.execute_sql_flush
-        with append_only_suspended(connections["default"]):
-            original(sql_list)
-
-    ops.execute_sql_flush = execute_sql_flush
-
-
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_keep_one_chain(flushable_audit_log):
+def test_concurrent_writers_keep_one_chain():
     writers, per_writer = 6, 15
     errors: list[BaseException] = []
     start = threading.Barrier(writers)

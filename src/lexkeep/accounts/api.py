@@ -38,8 +38,10 @@ def _check_second_factor(user: User, otp: str | None) -> None:
     devices = [d for d in devices_for_user(user, confirmed=True)]
     if not devices:
         raise PermissionDenied(
-            _("Two-factor sign-in is required: enrol an authenticator in the web "
-              "interface first.")
+            _(
+                "Two-factor sign-in is required: enrol an authenticator in the web "
+                "interface first."
+            )
         )
     if not otp:
         raise HttpError(401, _("A two-factor code (otp) is required for this user."))

@@ -32,8 +32,10 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     for role in roles:
         if role not in valid:
             raise ValidationError(
-                {"roles": _("Unknown role “%(role)s”; choose from: %(valid)s.")
-                 % {"role": role, "valid": ", ".join(Role.values)}}
+                {
+                    "roles": _("Unknown role “%(role)s”; choose from: %(valid)s.")
+                    % {"role": role, "valid": ", ".join(Role.values)}
+                }
             )
         if role not in cleaned:
             cleaned.append(role)
@@ -67,17 +69,26 @@ def user_create(
             _("A lawyer needs a seniority: senior or staff.")
         )
     if seniority and seniority not in Seniority.values:
-        errors.setdefault("seniority", []).append(_("Seniority must be senior or staff."))
+        errors.setdefault("seniority", []).append(
+            _("Seniority must be senior or staff.")
+        )
     if seniority and Role.LAWYER not in role_list:
         errors.setdefault("seniority", []).append(_("Only a lawyer has a seniority."))
     if Role.ASSISTANT in role_list and supervisor is None:
-        errors.setdefault("supervisor", []).append(_("An assistant needs a supervising lawyer."))
-    if supervisor is not None and not supervisor.has_role(Role.LAWYER, Role.PARTNER, Role.DIRECTOR):
         errors.setdefault("supervisor", []).append(
-            _("Supervising lawyer “%(name)s” is not a lawyer or partner.") % {"name": supervisor.username}
+            _("An assistant needs a supervising lawyer.")
+        )
+    if supervisor is not None and not supervisor.has_role(
+        Role.LAWYER, Role.PARTNER, Role.DIRECTOR
+    ):
+        errors.setdefault("supervisor", []).append(
+            _("Supervising lawyer “%(name)s” is not a lawyer or partner.")
+            % {"name": supervisor.username}
         )
     if User.objects.filter(username=username).exists():
-        errors.setdefault("username", []).append(_("Username “%(u)s” is already taken.") % {"u": username})
+        errors.setdefault("username", []).append(
+            _("Username “%(u)s” is already taken.") % {"u": username}
+        )
     user = User(
         username=username,
         full_name=full_name,

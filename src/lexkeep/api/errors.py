@@ -47,7 +47,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Register the contract's error responses on ``api``."""
 
     @api.exception_handler(NinjaValidationError)
-    def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    def on_schema_error(
+        request: HttpRequest, exc: NinjaValidationError
+    ) -> HttpResponse:
         errors = [
             {"field": _field_from_loc(e.get("loc", ())), "message": str(e.get("msg"))}
             for e in exc.errors
@@ -69,7 +71,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(AuthenticationError)
-    def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    def on_unauthenticated(
+        request: HttpRequest, exc: AuthenticationError
+    ) -> HttpResponse:
         return api.create_response(
             request, {"detail": _("Authentication required.")}, status=401
         )
@@ -80,7 +84,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
         user = getattr(request, "auth", None) or getattr(request, "user", None)
         actor = user if getattr(user, "is_authenticated", False) else None
-        audit_denied(request=request, actor=actor, what=f"{request.method} {request.path}")
+        audit_denied(
+            request=request, actor=actor, what=f"{request.method} {request.path}"
+        )
         message = str(exc) or _("You do not have permission to do this.")
         return api.create_response(request, {"detail": message}, status=403)
 

@@ -36,7 +36,12 @@ class SubDomain(models.TextChoices):
 #: Which sub-domains belong to which domain (SPEC §2.1).
 SUB_DOMAINS: dict[str, tuple[str, ...]] = {
     Domain.LITIGATION: (SubDomain.CIVIL, SubDomain.CRIMINAL, SubDomain.ADMINISTRATIVE),
-    Domain.NON_LITIGATION: (SubDomain.MNA, SubDomain.IP, SubDomain.TAX, SubDomain.OTHER),
+    Domain.NON_LITIGATION: (
+        SubDomain.MNA,
+        SubDomain.IP,
+        SubDomain.TAX,
+        SubDomain.OTHER,
+    ),
     Domain.COUNSEL: (),
 }
 

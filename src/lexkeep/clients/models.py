@@ -80,7 +80,9 @@ class Client(models.Model):
     tier_override_reason = models.TextField(_("reason for the tier"), blank=True)
     # Individual (SPEC §2.3). The ID number is sensitive: encrypted at rest,
     # with a keyed hash for exact-match lookups and conflict checks.
-    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=8, choices=Gender.choices, blank=True
+    )
     id_number = EncryptedTextField(_("resident ID number"), blank=True)
     id_number_index = BlindIndexField(source="id_number")
     bank_account = EncryptedTextField(_("bank account"), blank=True)
@@ -206,7 +208,9 @@ class TierChange(models.Model):
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="tier_changes"
     )
-    old_tier = models.CharField(_("old tier"), max_length=16, choices=Tier.choices, blank=True)
+    old_tier = models.CharField(
+        _("old tier"), max_length=16, choices=Tier.choices, blank=True
+    )
     new_tier = models.CharField(_("new tier"), max_length=16, choices=Tier.choices)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     reason = models.TextField(_("reason"), blank=True)
@@ -247,7 +251,9 @@ class Consent(models.Model):
         GENERAL = "general", _("General consent")
         SENSITIVE = "sensitive", _("Separate consent for sensitive information")
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consents")
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="consents"
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     purpose = models.TextField(_("purpose"))
     scope = models.TextField(_("scope"))
@@ -255,7 +261,9 @@ class Consent(models.Model):
     signed_on = models.DateField(_("signed on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdrawal_note = models.TextField(_("withdrawal note"), blank=True)
-    document_name = models.CharField(_("document file name"), max_length=200, blank=True)
+    document_name = models.CharField(
+        _("document file name"), max_length=200, blank=True
+    )
     document_blob = models.CharField(max_length=200, blank=True, editable=False)
     document_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     document_key = models.ForeignKey(

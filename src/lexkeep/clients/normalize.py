@@ -67,9 +67,7 @@ _PLACE_WITH_SUFFIX = re.compile(
 # … or a bare known place (上海…), stripped only if a real name remains.
 _BARE_PLACE = re.compile(rf"^(?:{_PROVINCES}|{_CITIES})")
 # A place in brackets anywhere: 腾讯科技（深圳）有限公司.
-_BRACKETED_PLACE = re.compile(
-    rf"[(（](?:{_PROVINCES}|{_CITIES})(?:省|市)?[)）]"
-)
+_BRACKETED_PLACE = re.compile(rf"[(（](?:{_PROVINCES}|{_CITIES})(?:省|市)?[)）]")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

@@ -266,6 +266,26 @@ class EncryptedContentStore:
                 digest.update(chunk)
         return digest.hexdigest() == expected
 
+    def iter_names(self) -> Iterator[str]:
+        """Yield the name of every stored blob (walks ``blobs/ab/cd/``)."""
+
+        def walk(directory: str) -> Iterator[str]:
+            try:
+                subdirs, files = self.storage.listdir(directory)
+            except FileNotFoundError:
+                return
+            for filename in sorted(files):
+                name = f"{directory}/{filename}"
+                try:
+                    _expected_hash(name)
+                except ValueError:
+                    continue  # a temp file or something not ours
+                yield name
+            for sub in sorted(subdirs):
+                yield from walk(f"{directory}/{sub}")
+
+        yield from walk("blobs")
+
     def exists(self, name: str) -> bool:
         """Return whether blob ``name`` is stored."""
         _expected_hash(name)

@@ -188,7 +188,9 @@ class Matter(models.Model):
 class Hearing(models.Model):
     """A hearing date of a matter (开庭; SPEC §3 allows several)."""
 
-    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="hearings")
+    matter = models.ForeignKey(
+        Matter, on_delete=models.CASCADE, related_name="hearings"
+    )
     scheduled_at = models.DateTimeField(_("scheduled at"))
     location = models.CharField(_("court or place"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -8,7 +8,7 @@ class AuditEntry(models.Model):
 
     Entries form a hash chain: ``hash = SHA-256(prev_hash ‖ canonical entry)``
     (ARCHITECTURE "Data protection by design"). Nothing updates or deletes a
-    row; on PostgreSQL a trigger refuses both.
+    row; database triggers (SQLite and PostgreSQL) refuse both.
     """
 
     id = models.BigAutoField(primary_key=True)

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         for spec, user in users:
             roles = ", ".join(sorted(user.roles))
             extra = f" ({spec.seniority})" if spec.seniority else ""
-            self.stdout.write(f"  {spec.username:<12} {roles + extra:<28} {DEMO_PASSWORD}")
+            self.stdout.write(
+                f"  {spec.username:<12} {roles + extra:<28} {DEMO_PASSWORD}"
+            )
         self.stdout.write(
             "Director, partners and the archivist enrol a TOTP authenticator at "
             "first sign-in."

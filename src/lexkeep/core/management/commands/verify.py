@@ -1,24 +1,83 @@
 from __future__ import annotations
 
+import json
+import os
+from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from lexkeep.core.audit import audit_verify
+from lexkeep.core.audit import AuditAnchor, audit_verify
+from lexkeep.core.storage import EncryptedContentStore
+
+
+def _read_anchor(path: Path) -> AuditAnchor | None:
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        return AuditAnchor(id=int(data["id"]), hash=str(data["hash"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CommandError(f"anchor file {path} is unreadable: {exc}") from exc
+
+
+def _write_anchor(path: Path, anchor: AuditAnchor) -> None:
+    """Write the anchor atomically (temp file, fsync, rename), mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump({"id": anchor.id, "hash": anchor.hash}, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
 
 
 class Command(BaseCommand):
     help = (
-        "Verify the integrity of the audit chain (and, as they are added, of "
-        "stored files). Exit non-zero on any altered, deleted, inserted or "
-        "reordered entry."
+        "Verify the audit chain and every stored file. Exits non-zero on any "
+        "altered, deleted, inserted or reordered audit entry (including entries "
+        "removed from the end since the last verification, which is remembered "
+        "in an anchor file outside the database) and on any altered file."
     )
 
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--anchor",
+            type=Path,
+            default=None,
+            help="Anchor file (default: <data dir>/audit-anchor.json).",
+        )
+        parser.add_argument(
+            "--no-files", action="store_true", help="Skip re-hashing stored files."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_verify()
+        anchor_path: Path = options["anchor"] or Path(settings.DATA_DIR) / (
+            "audit-anchor.json"
+        )
+        result = audit_verify(anchor=_read_anchor(anchor_path))
         if not result.ok:
             raise CommandError(
                 f"audit chain BROKEN at entry {result.first_bad_id}: {result.reason} "
                 f"({result.checked} entries checked)"
             )
+        if result.anchor is not None:
+            _write_anchor(anchor_path, result.anchor)
         self.stdout.write(f"audit chain OK ({result.checked} entries)")
+        if options["no_files"]:
+            return
+        store = EncryptedContentStore()
+        checked, bad = 0, []
+        for name in store.iter_names():
+            checked += 1
+            if not store.verify(name):
+                bad.append(name)
+        if bad:
+            raise CommandError(
+                f"{len(bad)} of {checked} stored files are ALTERED: "
+                + ", ".join(bad[:20])
+            )
+        self.stdout.write(f"stored files OK ({checked} files)")
