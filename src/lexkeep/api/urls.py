@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from lexkeep.accounts.api import router as accounts_router
 from lexkeep.api.auth import BearerAuth
 from lexkeep.api.errors import install_error_handlers
+from lexkeep.clients.api import router as clients_router
 
 api = NinjaAPI(
     title="Lexkeep API",
@@ -20,3 +21,4 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", accounts_router)
+api.add_router("", clients_router)

@@ -1,0 +1,340 @@
+"""Reads of the client register, with the visibility filter applied (SPEC §1, §2).
+
+Every function takes the acting user and returns only what that user may
+see (:func:`~lexkeep.clients.visibility.client_visibility_q`); a client
+that exists but is not visible raises ``Client.DoesNotExist`` like a
+missing one (the API answers 404). List and detail reads run a constant
+number of queries, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from lexkeep.accounts.models import User
+from lexkeep.clients.masking import SENSITIVE_FIELDS, mask_value
+from lexkeep.clients.models import (
+    Client,
+    ClientDomain,
+    ClientReview,
+    ClientUpdate,
+    Consent,
+    TierChange,
+)
+from lexkeep.clients.services.reviews import (
+    local_midnight,
+    previous_quarter_start,
+    quarter_start,
+)
+from lexkeep.clients.services.tiers import fits_annotation
+from lexkeep.clients.visibility import client_visibility_q
+
+REVIEW_CURRENT = "current"
+REVIEW_DUE = "due"
+REVIEW_OVERDUE = "overdue"
+
+#: Fields shown in a client's history (SPEC §2.4), in display order.
+HISTORY_FIELDS: tuple[str, ...] = (
+    "name",
+    "client_type",
+    "enterprise_kind",
+    "tier",
+    "tier_overridden",
+    "tier_override_reason",
+    "gender",
+    "id_number",
+    "bank_account",
+    "phone",
+    "email",
+    "address",
+    "credit_code",
+    "legal_representative",
+    "registered_address",
+    "preferred_channel",
+    "service_focus",
+    "news_opt_out",
+    "notes",
+    "owner_id",
+)
+
+
+def _visible(actor: User) -> QuerySet[Client]:
+    return Client.objects.filter(client_visibility_q(actor))
+
+
+def sensitive_consent_exists() -> Exists:
+    """Return an expression: has the client a sensitive consent in force?"""
+    return Exists(
+        Consent.objects.filter(
+            client_id=OuterRef("pk"),
+            kind=Consent.Kind.SENSITIVE,
+            withdrawn_on__isnull=True,
+        )
+    )
+
+
+def review_status_annotation(today: dt.date) -> Case:
+    """Return the quarterly-review status of each client on ``today`` (SPEC §2.4).
+
+    Needs ``last_reviewed_on`` (see :func:`last_review_subquery`) alongside.
+    The meaning of current, due and overdue is stated in
+    :mod:`lexkeep.clients.services.reviews`.
+    """
+    current = quarter_start(today)
+    previous = previous_quarter_start(today)
+    return Case(
+        When(
+            Q(last_reviewed_on__gte=current)
+            | Q(created_at__gte=local_midnight(current)),
+            then=Value(REVIEW_CURRENT),
+        ),
+        When(
+            Q(last_reviewed_on__gte=previous)
+            | Q(created_at__gte=local_midnight(previous)),
+            then=Value(REVIEW_DUE),
+        ),
+        default=Value(REVIEW_OVERDUE),
+        output_field=CharField(),
+    )
+
+
+def last_review_subquery() -> Subquery:
+    """Return the date of each client's latest quarterly review."""
+    return Subquery(
+        ClientReview.objects.filter(client_id=OuterRef("pk"))
+        .order_by("-reviewed_on")
+        .values("reviewed_on")[:1]
+    )
+
+
+def _with_related(qs: QuerySet[Client]) -> QuerySet[Client]:
+    return (
+        qs.select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "domains",
+                queryset=ClientDomain.objects.order_by("domain", "sub_domain"),
+            ),
+            Prefetch("team", queryset=User.objects.order_by("username")),
+        )
+        .annotate(has_sensitive_consent=sensitive_consent_exists())
+    )
+
+
+def client_list(
+    *,
+    actor: User,
+    client_type: str | None = None,
+    domain: str | None = None,
+    sub_domain: str | None = None,
+    tier: str | None = None,
+    owner: int | None = None,
+    review: str | None = None,
+    today: dt.date | None = None,
+    ids: QuerySet[Any] | Iterable[int] | None = None,
+) -> QuerySet[Client]:
+    """Return the clients ``actor`` may see, filtered, ordered by name.
+
+    Filters: type, domain (and sub-domain), tier, owner (user id), review
+    status on ``today`` (``current``, ``due`` or ``overdue``), and ``ids``,
+    a subquery of client ids (the search engine's matches).
+    """
+    qs = _visible(actor)
+    if client_type:
+        qs = qs.filter(client_type=client_type)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if owner is not None:
+        qs = qs.filter(owner_id=owner)
+    if domain:
+        domains = ClientDomain.objects.filter(client_id=OuterRef("pk"), domain=domain)
+        if sub_domain:
+            domains = domains.filter(sub_domain=sub_domain)
+        qs = qs.filter(Exists(domains))
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    if review:
+        from django.utils import timezone
+
+        day = today or timezone.localdate()
+        qs = qs.alias(last_reviewed_on=last_review_subquery()).alias(
+            review_status=review_status_annotation(day)
+        )
+        qs = qs.filter(review_status=review)
+    return _with_related(qs).order_by("name", "pk")
+
+
+def client_get(*, actor: User, pk: int) -> Client:
+    """Return client ``pk`` if ``actor`` may see it, else ``Client.DoesNotExist``."""
+    return _with_related(_visible(actor)).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One changed field of one change of a client (SPEC §2.4)."""
+
+    field: str
+    old: Any
+    new: Any
+    changed_by: int | None
+    changed_by_name: str
+    changed_at: dt.datetime
+    reason: str
+    change_type: str
+
+
+def _shown(name: str, value: Any) -> Any:
+    if name in SENSITIVE_FIELDS:
+        return mask_value(name, value)
+    return value
+
+
+def client_history(*, actor: User, client: Client) -> list[HistoryRow]:
+    """Return every change of ``client``, one row per changed field, oldest first.
+
+    Old and new values, who and when (SPEC §2.4). Sensitive values are
+    masked (SPEC §6); values erased on withdrawal of consent are gone from
+    the history too. A change with no field difference (e.g. an erasure)
+    is one row with an empty field name and its reason.
+    """
+    client = _visible(actor).get(pk=client.pk)
+    records = list(
+        client.history_entries.select_related("history_user").order_by(  # type: ignore[attr-defined]
+            "history_date", "history_id"
+        )
+    )
+    rows: list[HistoryRow] = []
+    previous: Any = None
+    for record in records:
+        user = record.history_user
+        common = {
+            "changed_by": user.pk if user else None,
+            "changed_by_name": str(user) if user else "",
+            "changed_at": record.history_date,
+            "reason": record.history_change_reason or "",
+            "change_type": record.history_type,
+        }
+        emitted = False
+        for name in HISTORY_FIELDS:
+            new = getattr(record, name)
+            old = getattr(previous, name) if previous is not None else None
+            if previous is None and new in ("", None, False):
+                continue
+            if previous is not None and old == new:
+                continue
+            rows.append(
+                HistoryRow(
+                    field=name.removesuffix("_id"),
+                    old=_shown(name, old),
+                    new=_shown(name, new),
+                    **common,
+                )
+            )
+            emitted = True
+        if not emitted:
+            rows.append(HistoryRow(field="", old=None, new=None, **common))
+        previous = record
+    return rows
+
+
+def consent_list(*, actor: User, client: int | None = None) -> QuerySet[Consent]:
+    """Return the consents of the clients ``actor`` may see, newest first."""
+    qs = Consent.objects.filter(client__in=_visible(actor).values("pk"))
+    if client is not None:
+        qs = qs.filter(client_id=client)
+    return qs.order_by("-signed_on", "-id")
+
+
+def consent_get(*, actor: User, pk: int) -> Consent:
+    """Return consent ``pk`` of a client ``actor`` may see, else DoesNotExist."""
+    return (
+        Consent.objects.select_related("client", "document_key")
+        .filter(client__in=_visible(actor).values("pk"))
+        .get(pk=pk)
+    )
+
+
+def client_review_list(*, actor: User, client: Client) -> QuerySet[ClientReview]:
+    """Return ``client``'s quarterly reviews, newest first."""
+    return ClientReview.objects.filter(
+        client__in=_visible(actor).filter(pk=client.pk).values("pk")
+    ).order_by("-reviewed_on")
+
+
+def client_update_list(*, actor: User, client: Client) -> QuerySet[ClientUpdate]:
+    """Return ``client``'s recorded major changes, newest first."""
+    return ClientUpdate.objects.filter(
+        client__in=_visible(actor).filter(pk=client.pk).values("pk")
+    ).order_by("-occurred_on", "-id")
+
+
+def tier_change_list(*, actor: User, client: Client) -> QuerySet[TierChange]:
+    """Return ``client``'s tier changes, newest first (SPEC §2.1)."""
+    return TierChange.objects.filter(
+        client__in=_visible(actor).filter(pk=client.pk).values("pk")
+    ).select_related("changed_by")
+
+
+def clients_needing_reassignment(*, actor: User) -> QuerySet[Client]:
+    """Return visible clients whose owner or team no longer fits the tier.
+
+    SPEC §2.2: strategic → a partner and a dedicated team; key → a senior
+    lawyer; ordinary → a staff lawyer. One query.
+    """
+    return (
+        _visible(actor)
+        .alias(assignment_fits=fits_annotation())
+        .filter(assignment_fits=False)
+        .select_related("owner")
+        .order_by("tier", "name", "pk")
+    )
+
+
+@dataclass
+class ReviewGroup:
+    """The clients one responsible lawyer must still review (SPEC §2.4)."""
+
+    owner: User | None
+    due: list[Client] = field(default_factory=list)
+    overdue: list[Client] = field(default_factory=list)
+
+
+def clients_review_status(*, actor: User, today: dt.date) -> list[ReviewGroup]:
+    """Return, per relationship owner, the clients due and overdue for review.
+
+    One query: visible clients annotated with their latest review and their
+    status on ``today`` (see :mod:`lexkeep.clients.services.reviews`);
+    clients already confirmed this quarter are left out.
+    """
+    qs = (
+        _visible(actor)
+        .annotate(last_reviewed_on=last_review_subquery())
+        .annotate(review_status=review_status_annotation(today))
+        .filter(review_status__in=[REVIEW_DUE, REVIEW_OVERDUE])
+        .select_related("owner")
+        .order_by("owner__username", "name", "pk")
+    )
+    groups: dict[int | None, ReviewGroup] = {}
+    for client in qs:
+        group = groups.setdefault(client.owner_id, ReviewGroup(owner=client.owner))
+        if client.review_status == REVIEW_DUE:  # type: ignore[attr-defined]
+            group.due.append(client)
+        else:
+            group.overdue.append(client)
+    return list(groups.values())
