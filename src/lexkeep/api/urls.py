@@ -6,6 +6,7 @@ from lexkeep.accounts.api import router as accounts_router
 from lexkeep.api.auth import BearerAuth
 from lexkeep.api.errors import install_error_handlers
 from lexkeep.clients.api import router as clients_router
+from lexkeep.matters.api import router as matters_router
 
 api = NinjaAPI(
     title="Lexkeep API",
@@ -22,3 +23,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", clients_router)
+api.add_router("", matters_router)
