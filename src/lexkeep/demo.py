@@ -7,6 +7,8 @@ Demo data are data, so Chinese names live here, not in any logic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.db import transaction
 
@@ -40,6 +42,16 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
+#: Each capability adds its part of the demo firm: a module with a
+#: ``load(users: dict[str, User]) -> None`` function, run in this order.
+DEMO_STEPS: tuple[str, ...] = (
+    "lexkeep.clients.demo",
+    "lexkeep.service.demo",
+    "lexkeep.feedback.demo",
+    "lexkeep.archives.demo",
+)
+
+
 class DemoAlreadyLoaded(Exception):
     """The database already has users; the demo only loads into an empty one."""
 
@@ -68,4 +80,7 @@ def demo_load() -> list[tuple[DemoUser, User]]:
         )
         created[spec.username] = user
         result.append((spec, user))
+    for module_name in DEMO_STEPS:
+        if find_spec(module_name) is not None:
+            import_module(module_name).load(created)
     return result

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "lexkeep.accounts",
     "lexkeep.clients",
     "lexkeep.matters",
+    "lexkeep.service",
+    "lexkeep.feedback",
+    "lexkeep.archives",
     "lexkeep.web",
 ]
 
@@ -93,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lexkeep.web.middleware.AuditDeniedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from lexkeep.accounts.models import (
     Seniority,
     User,
 )
+from lexkeep.core.audit import audit_log
 
-TOKEN_PREFIX = "lk_"
+TOKEN_PREFIX = "lk_"  # noqa: S105 - a public marker, not a secret
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -56,12 +57,17 @@ def user_create(
     supervisor: User | None = None,
     department: Department | None = None,
     validate_password_strength: bool = True,
+    actor: User | None = None,
 ) -> User:
     """Create a user holding ``roles`` (SPEC §1).
 
     A lawyer has a seniority (senior or staff); an assistant has a
-    supervising lawyer, who must be a lawyer or partner.
+    supervising lawyer, who must be a lawyer or partner. In the web UI and API
+    only the director creates users (``actor``); the command line runs as the
+    system's operator (``actor=None``).
     """
+    if actor is not None and not actor.has_perm("accounts.manage_users"):
+        raise PermissionDenied(_("Only the director may create users."))
     role_list = _clean_roles(roles)
     errors: dict[str, list[str]] = {}
     if Role.LAWYER in role_list and seniority not in Seniority.values:
@@ -111,6 +117,63 @@ def user_create(
         [RoleAssignment(user=user, role=role) for role in role_list]
     )
     user.__dict__.pop("roles", None)
+    if actor is not None:
+        audit_log(
+            action="accounts.user_created",
+            actor=actor,
+            object_type="user",
+            object_id=str(user.pk),
+            detail={"username": user.username, "roles": sorted(role_list)},
+        )
+    return user
+
+
+def _require_director(actor: User) -> None:
+    if not actor.has_perm("accounts.manage_users"):
+        raise PermissionDenied(_("Only the director may manage users."))
+
+
+@transaction.atomic
+def user_two_factor_reset(*, actor: User, user: User) -> int:
+    """Remove ``user``'s authenticators; they enrol again at next sign-in.
+
+    For a lost phone. Director only; recorded in the audit chain.
+    """
+    _require_director(actor)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    count, _deleted = TOTPDevice.objects.filter(user=user).delete()
+    audit_log(
+        action="auth.2fa_reset",
+        actor=actor,
+        object_type="user",
+        object_id=str(user.pk),
+        detail={"devices": count},
+    )
+    return count
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Enable or disable ``user``'s sign-in (director only, never oneself).
+
+    Disabling also revokes the user's API tokens.
+    """
+    _require_director(actor)
+    if user.pk == actor.pk and not active:
+        raise ValidationError({"is_active": _("You cannot disable your own account.")})
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    audit_log(
+        action="accounts.user_enabled" if active else "accounts.user_disabled",
+        actor=actor,
+        object_type="user",
+        object_id=str(user.pk),
+    )
     return user
 
 

@@ -35,3 +35,55 @@ class FirmHolidayForm(forms.Form):
             self.add_error(None, exc)
         else:
             self.add_error(None, exc.messages)
+
+
+class UserCreateForm(forms.Form):
+    """A new user of the firm, with one or more roles (SPEC §1)."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    email = forms.EmailField(label=_("Email"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    seniority = forms.ChoiceField(
+        label=_("Seniority (lawyers)"), choices=(), required=False
+    )
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervising lawyer (assistants)"), queryset=None, required=False
+    )
+    department = forms.CharField(label=_("Department"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from lexkeep.accounts.models import Role, Seniority, User
+
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = Role.choices  # type: ignore[attr-defined]
+        self.fields["seniority"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *Seniority.choices,
+        ]
+        self.fields["supervisor"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(
+                is_active=True,
+                role_assignments__role__in=[Role.LAWYER, Role.PARTNER, Role.DIRECTOR],
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError on the fields it names."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)

@@ -13,12 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lexkeep.accounts.models import Role, RoleAssignment, User
-from lexkeep.core.audit import audit_denied
+from lexkeep.accounts.models import Department, Role, RoleAssignment, User
+from lexkeep.accounts.services import (
+    user_create,
+    user_set_active,
+    user_two_factor_reset,
+)
 from lexkeep.core.models import FirmHoliday
 from lexkeep.core.workdays import firm_holiday_delete, firm_holiday_set
 from lexkeep.web.areas import AREAS_BY_KEY, SETTINGS, Area, duties_for
-from lexkeep.web.forms import FirmHolidayForm
+from lexkeep.web.forms import FirmHolidayForm, UserCreateForm
 
 
 def _user(request: HttpRequest) -> User:
@@ -26,8 +30,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _deny(request: HttpRequest, what: str, message: str) -> PermissionDenied:
-    """Record the refusal for the monthly access review; return the error."""
-    audit_denied(request=request, actor=_user(request), what=what)
+    """Return the refusal to raise; AuditDeniedMiddleware records it."""
     return PermissionDenied(message)
 
 
@@ -165,7 +168,93 @@ def users(request: HttpRequest) -> HttpResponse:
         raise _deny(
             request, "user list", _("Only the director may see the list of users.")
         )
-    people = User.objects.select_related("department", "supervisor").prefetch_related(
-        Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role"))
+    people = (
+        User.objects.select_related("department", "supervisor")
+        .prefetch_related(
+            Prefetch(
+                "role_assignments", queryset=RoleAssignment.objects.order_by("role")
+            ),
+            "totpdevice_set",
+        )
+        .order_by("-is_active", "username")
     )
     return render(request, "web/users.html", {"people": people})
+
+
+@login_required
+def user_new(request: HttpRequest) -> HttpResponse:
+    """Create a user (director only; the service enforces it)."""
+    actor = _user(request)
+    if not actor.has_perm("accounts.manage_users"):
+        raise _deny(request, "user create", _("Only the director may create users."))
+    form = UserCreateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            department = None
+            if data["department"]:
+                department, _created = Department.objects.get_or_create(
+                    name=data["department"]
+                )
+            try:
+                user = user_create(
+                    actor=actor,
+                    username=data["username"],
+                    password=data["password"],
+                    roles=data["roles"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    seniority=data["seniority"],
+                    supervisor=data["supervisor"],
+                    department=department,
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request,
+                    _("User %(name)s has been created.") % {"name": user.display_name},
+                )
+                return redirect("web:users")
+        status = 400
+    return render(request, "web/user_form.html", {"form": form}, status=status)
+
+
+def _target_user(pk: int) -> User:
+    try:
+        return User.objects.get(pk=pk)
+    except User.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a user's authenticator so they enrol again (director only)."""
+    target = _target_user(pk)
+    user_two_factor_reset(actor=_user(request), user=target)
+    messages.success(
+        request,
+        _("%(name)s will set up a new authenticator at the next sign-in.")
+        % {"name": target.display_name},
+    )
+    return redirect("web:users")
+
+
+@login_required
+@require_POST
+def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Disable or re-enable a user's sign-in (director only)."""
+    target = _target_user(pk)
+    try:
+        user_set_active(actor=_user(request), user=target, active=not target.is_active)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if target.is_active:
+            messages.success(request, _("%(name)s can sign in again.") % {"name": target.display_name})
+        else:
+            messages.success(request, _("%(name)s can no longer sign in.") % {"name": target.display_name})
+    return redirect("web:users")

@@ -1,0 +1,287 @@
+"""Generate a law firm at scale for benchmarks: users, clients, matters.
+
+Rows are written with ``bulk_create`` in batches (the business services
+write one row at a time with full validation and would take hours for half a
+million matters); the generated values are valid all the same — ID numbers
+and credit codes carry correct check characters, every matter has a cleared
+conflict check, owners fit their client's tier.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from stdnum.cn import ric, uscc
+
+from lexkeep.accounts.models import Role, RoleAssignment, Seniority, User
+from lexkeep.clients.choices import (
+    SUB_DOMAINS,
+    ClientType,
+    Domain,
+    EnterpriseKind,
+    Gender,
+    Tier,
+)
+from lexkeep.clients.models import Client, ClientDomain, Consent
+from lexkeep.clients.normalize import normalize_name
+from lexkeep.matters.models import ConflictCheck, FeeReceipt, Matter, MatterParty
+
+T = TypeVar("T")
+BATCH = 5000
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建华飞鑫波斌宇浩凯俊帆"  # noqa: E501
+BRANDS = [
+    "星河", "华信", "恒泰", "金桥", "东方", "远航", "瑞丰", "博雅", "新元", "天成",
+    "鼎盛", "汇通", "嘉禾", "中和", "永安", "海纳", "宏图", "启明", "云帆", "安泰",
+    "长城", "盛世", "明德", "聚源", "正大", "同仁", "万象", "卓越", "润泽", "君合",
+]  # fmt: skip
+INDUSTRIES = [
+    "科技", "贸易", "置业", "实业", "投资", "医药", "物流", "文化传媒", "建设工程",
+    "食品", "新能源", "信息技术", "环保科技", "电子商务", "教育咨询", "汽车销售",
+]  # fmt: skip
+PLACES = ["北京", "上海", "深圳", "广州", "杭州", "南京", "成都", "武汉", "西安", "苏州"]
+SUFFIXES = {
+    EnterpriseKind.LLC: "有限公司",
+    EnterpriseKind.JOINT_STOCK: "股份有限公司",
+    EnterpriseKind.PARTNERSHIP: "合伙企业（有限合伙）",
+    EnterpriseKind.OTHER: "集团",
+}
+GOV = ["人民政府", "市场监督管理局", "自然资源局", "教育局", "人民医院", "卫生健康委员会"]
+REGIONS = ["110105", "310115", "440305", "330106", "320102", "510104", "420106"]
+COURTS = ["京0105", "沪0115", "粤0305", "浙0106", "苏0102", "川0104", "鄂0106"]
+
+
+@dataclass
+class FirmSize:
+    clients: int
+    matters: int
+    seed: int = 20261126
+
+
+def _batches(items: list[T], size: int = BATCH) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _resident_id(rng: random.Random, gender: str) -> str:
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
+    seq = rng.randrange(0, 499) * 2 + (1 if gender == Gender.MALE else 0)
+    body = f"{rng.choice(REGIONS)}{born:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+def _credit_code(rng: random.Random, n: int, prefix: str = "91") -> str:
+    """Return a valid credit code (GB 32100); 91 = enterprise, 11 = government."""
+    body = f"{prefix}{rng.choice(REGIONS)}{n:09d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def _users(rng: random.Random) -> dict[str, list[User]]:
+    password = make_password("Bench-2026-not-for-use")
+    specs: list[tuple[str, str, str]] = []  # username, role, seniority
+    specs += [(f"bpartner{i}", Role.PARTNER, "") for i in range(20)]
+    specs += [(f"bsenior{i}", Role.LAWYER, Seniority.SENIOR) for i in range(60)]
+    specs += [(f"bstaff{i}", Role.LAWYER, Seniority.STAFF) for i in range(140)]
+    specs += [(f"bassistant{i}", Role.ASSISTANT, "") for i in range(40)]
+    users = User.objects.bulk_create(
+        User(
+            username=name,
+            password=password,
+            full_name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            seniority=seniority,
+        )
+        for name, _role, seniority in specs
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=user, role=role)
+        for user, (_n, role, _s) in zip(users, specs, strict=True)
+    )
+    groups: dict[str, list[User]] = {"partner": [], "senior": [], "staff": []}
+    for user, (_n, role, seniority) in zip(users, specs, strict=True):
+        if role == Role.PARTNER:
+            groups["partner"].append(user)
+        elif seniority == Seniority.SENIOR:
+            groups["senior"].append(user)
+        elif seniority == Seniority.STAFF:
+            groups["staff"].append(user)
+    return groups
+
+
+def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Client:
+    roll = rng.random()
+    tier = Tier.STRATEGIC if roll < 0.03 else Tier.KEY if roll < 0.2 else Tier.ORDINARY
+    owner = rng.choice(
+        staff["partner"]
+        if tier == Tier.STRATEGIC
+        else staff["senior"]
+        if tier == Tier.KEY
+        else staff["staff"]
+    )
+    kind_roll = rng.random()
+    if kind_roll < 0.5:
+        gender = rng.choice([Gender.MALE, Gender.FEMALE])
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        return Client(
+            name=name,
+            name_normalized=normalize_name(name),
+            client_type=ClientType.INDIVIDUAL,
+            tier=tier,
+            gender=gender,
+            id_number=_resident_id(rng, gender) if rng.random() < 0.6 else "",
+            phone=f"13{rng.randrange(10**9):09d}",
+            address=f"{rng.choice(PLACES)}市某区某路{rng.randrange(1, 999)}号",
+            owner=owner,
+        )
+    if kind_roll < 0.95:
+        kind = rng.choice(list(EnterpriseKind))
+        name = (
+            f"{rng.choice(PLACES)}{rng.choice(BRANDS)}{rng.choice(INDUSTRIES)}"
+            f"{n}{SUFFIXES[kind]}"
+        )
+        return Client(
+            name=name,
+            name_normalized=normalize_name(name),
+            client_type=ClientType.ENTERPRISE,
+            enterprise_kind=kind,
+            tier=tier,
+            credit_code=_credit_code(rng, n),
+            legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            registered_address=f"{rng.choice(PLACES)}市高新区{rng.randrange(1, 99)}号",
+            phone=f"010-{rng.randrange(10**7, 10**8)}",
+            owner=owner,
+        )
+    name = f"{rng.choice(PLACES)}市{rng.choice(GOV)}{n}"
+    return Client(
+        name=name,
+        name_normalized=normalize_name(name, strip_places=False),
+        client_type=ClientType.GOVERNMENT,
+        tier=tier,
+        credit_code=_credit_code(rng, n, prefix="11"),
+        legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN),
+        registered_address=f"{rng.choice(PLACES)}市政务中心",
+        phone=f"010-{rng.randrange(10**7, 10**8)}",
+        owner=owner,
+    )
+
+
+@transaction.atomic
+def generate_firm(size: FirmSize) -> dict[str, Any]:
+    """Fill an empty database with a firm of ``size``; return what was made."""
+    rng = random.Random(size.seed)
+    staff = _users(rng)
+    lawyers = staff["senior"] + staff["staff"] + staff["partner"]
+    searcher = staff["partner"][0]
+    today = dt.date(2026, 11, 26)
+
+    clients: list[Client] = []
+    for batch_start in range(0, size.clients, BATCH):
+        rows = [
+            _client_row(rng, n, staff)
+            for n in range(batch_start, min(batch_start + BATCH, size.clients))
+        ]
+        clients.extend(Client.objects.bulk_create(rows))
+    Consent.objects.bulk_create(
+        (
+            Consent(
+                client=c,
+                kind=Consent.Kind.SENSITIVE,
+                purpose="办理委托事项",
+                scope="身份证号码",
+                use="仅用于本所办理委托事项",
+                signed_on=today,
+            )
+            for c in clients
+            if c.id_number
+        ),
+        batch_size=BATCH,
+    )
+    domains = []
+    for c in clients:
+        domain = rng.choice(list(Domain))
+        subs = SUB_DOMAINS[domain]
+        domains.append(
+            ClientDomain(client=c, domain=domain, sub_domain=rng.choice(subs) if subs else "")
+        )
+    ClientDomain.objects.bulk_create(domains, batch_size=BATCH)
+
+    made = 0
+    seq = 0
+    through = Matter.handling_lawyers.through
+    while made < size.matters:
+        count = min(BATCH, size.matters - made)
+        owners = [rng.choice(clients) for _ in range(count)]
+        checks = ConflictCheck.objects.bulk_create(
+            ConflictCheck(
+                subject_name=c.name,
+                searched_by=searcher,
+                decision=ConflictCheck.Decision.CLEAR,
+                decided_by=searcher,
+                client=c,
+            )
+            for c in owners
+        )
+        matters = []
+        for client, check in zip(owners, checks, strict=True):
+            seq += 1
+            domain = rng.choice(list(Domain))
+            subs = SUB_DOMAINS[domain]
+            start = today - dt.timedelta(days=rng.randrange(3650))
+            closed = rng.random() < 0.6
+            name = f"{client.name}{rng.choice(['合同纠纷', '股权转让', '劳动争议', '知识产权', '常年顾问', '并购重组'])}{seq}"  # noqa: E501
+            matters.append(
+                Matter(
+                    name=name,
+                    name_normalized=normalize_name(name),
+                    case_number=f"({start.year}){rng.choice(COURTS)}民初{seq}号",
+                    client=client,
+                    domain=domain,
+                    sub_domain=rng.choice(subs) if subs else "",
+                    supervising_lawyer=rng.choice(staff["senior"] + staff["partner"]),
+                    engagement_start=start,
+                    agreed_fee=Decimal(rng.randrange(10_000, 2_000_000)),
+                    status=Matter.Status.CLOSED if closed else Matter.Status.OPEN,
+                    business_end_date=start + dt.timedelta(days=200) if closed else None,
+                    conflict_check=check,
+                )
+            )
+        matters = Matter.objects.bulk_create(matters)
+        through.objects.bulk_create(
+            through(matter_id=m.pk, user_id=rng.choice(lawyers).pk) for m in matters
+        )
+        MatterParty.objects.bulk_create(
+            MatterParty(
+                matter=m,
+                role=MatterParty.Role.COUNTERPARTY,
+                name=(party := f"{rng.choice(BRANDS)}{rng.choice(INDUSTRIES)}有限公司"),
+                name_normalized=normalize_name(party),
+            )
+            for m in matters
+            if rng.random() < 0.5
+        )
+        FeeReceipt.objects.bulk_create(
+            FeeReceipt(
+                matter=m,
+                amount=Decimal(rng.randrange(1_000, 500_000)),
+                received_on=today - dt.timedelta(days=rng.randrange(700)),
+            )
+            for m in matters
+            if rng.random() < 0.3
+        )
+        made += count
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {
+        "clients": len(clients),
+        "matters": made,
+        "lawyers": len(lawyers),
+        "searcher": searcher.pk,
+        "lawyer": staff["staff"][0].pk,
+    }

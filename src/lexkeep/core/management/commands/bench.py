@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+SUITES = ("clients",)
+CHILD = "LEXKEEP_BENCH_CHILD"
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a firm at scale in a separate benchmark database and report "
+        "latencies and throughputs as ratios against raw baselines measured in "
+        "the same run. Never touches the firm's own database."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("suite", choices=SUITES)
+        parser.add_argument("--clients", type=int, default=100_000)
+        parser.add_argument("--matters", type=int, default=500_000)
+        parser.add_argument("--runs", type=int, default=200)
+        parser.add_argument(
+            "--bench-dir",
+            type=Path,
+            default=None,
+            help="Where the benchmark database and results go (default: "
+            "<data dir>/bench). A firm generated there before at the same size "
+            "is reused.",
+        )
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="Run against this database instead of SQLite in --bench-dir "
+            "(it must be empty or hold an earlier benchmark firm).",
+        )
+        parser.add_argument(
+            "--fresh", action="store_true", help="Regenerate the benchmark firm."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if os.environ.get(CHILD):
+            self._run_in_child(options)
+            return
+        bench_dir: Path = options["bench_dir"] or Path(settings.DATA_DIR) / "bench"
+        tag = f"{options['suite']}-{options['clients']}-{options['matters']}"
+        data_dir = (bench_dir / tag).resolve()
+        if options["fresh"] and data_dir.exists():
+            for path in sorted(data_dir.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, CHILD: "1", "LEXKEEP_DATA_DIR": str(data_dir)}
+        env.pop("DATABASE_URL", None)
+        if options["database_url"]:
+            env["DATABASE_URL"] = options["database_url"]
+        argv = [
+            sys.executable,
+            "-m",
+            "lexkeep.cli",
+            "bench",
+            options["suite"],
+            f"--clients={options['clients']}",
+            f"--matters={options['matters']}",
+            f"--runs={options['runs']}",
+        ]
+        result = subprocess.run(argv, env=env, check=False)  # noqa: S603
+        if result.returncode:
+            raise CommandError(f"benchmark failed (exit {result.returncode})")
+
+    def _run_in_child(self, options: dict[str, Any]) -> None:
+        from lexkeep.accounts.models import User
+        from lexkeep.bench import clients as clients_suite
+        from lexkeep.bench.generate import FirmSize, generate_firm
+
+        call_command("migrate", interactive=False, verbosity=0)
+        setting_path = Path(settings.DATA_DIR) / "firm.json"
+        if User.objects.exists() and setting_path.exists():
+            setting = json.loads(setting_path.read_text())
+            self.stdout.write(f"reusing the generated firm in {settings.DATA_DIR}")
+        elif User.objects.exists():
+            raise CommandError(
+                "the benchmark database holds data that is not a benchmark firm"
+            )
+        else:
+            self.stdout.write(
+                f"generating {options['clients']:,} clients and "
+                f"{options['matters']:,} matters …"
+            )
+            start = time.perf_counter()
+            setting = generate_firm(
+                FirmSize(clients=options["clients"], matters=options["matters"])
+            )
+            setting["generated_in_s"] = round(time.perf_counter() - start, 1)
+            setting_path.write_text(json.dumps(setting))
+        setting["database"] = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        report = clients_suite.run(runs=options["runs"], setting=setting)
+        self.stdout.write(report.table())
+        path = report.save(Path(settings.DATA_DIR))
+        self.stdout.write(f"\nresults written to {path}")
