@@ -118,3 +118,21 @@ def test_invalid_phone_numbers_are_refused(value):
     with pytest.raises(ValidationError) as exc:
         validate_phone(value)
     assert "phone number" in _message(exc)
+
+
+def test_real_county_codes_missing_from_tables_are_accepted():
+    """310115 (浦东新区) is real; only the province part is checked."""
+    from stdnum.cn import ric
+
+    body = "31011519900307451"
+    number = body + ric.calc_check_digit(body + "0")
+    assert validate_resident_id(number) == number
+
+
+def test_unknown_province_is_refused():
+    from stdnum.cn import ric
+
+    body = "99010519900307451"
+    number = body + ric.calc_check_digit(body + "0")
+    with pytest.raises(ValidationError, match="region"):
+        validate_resident_id(number)

@@ -39,22 +39,81 @@ BATCH = 5000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建华飞鑫波斌宇浩凯俊帆"  # noqa: E501
 BRANDS = [
-    "星河", "华信", "恒泰", "金桥", "东方", "远航", "瑞丰", "博雅", "新元", "天成",
-    "鼎盛", "汇通", "嘉禾", "中和", "永安", "海纳", "宏图", "启明", "云帆", "安泰",
-    "长城", "盛世", "明德", "聚源", "正大", "同仁", "万象", "卓越", "润泽", "君合",
-]  # fmt: skip
+    "星河",
+    "华信",
+    "恒泰",
+    "金桥",
+    "东方",
+    "远航",
+    "瑞丰",
+    "博雅",
+    "新元",
+    "天成",
+    "鼎盛",
+    "汇通",
+    "嘉禾",
+    "中和",
+    "永安",
+    "海纳",
+    "宏图",
+    "启明",
+    "云帆",
+    "安泰",
+    "长城",
+    "盛世",
+    "明德",
+    "聚源",
+    "正大",
+    "同仁",
+    "万象",
+    "卓越",
+    "润泽",
+    "君合",
+]
 INDUSTRIES = [
-    "科技", "贸易", "置业", "实业", "投资", "医药", "物流", "文化传媒", "建设工程",
-    "食品", "新能源", "信息技术", "环保科技", "电子商务", "教育咨询", "汽车销售",
-]  # fmt: skip
-PLACES = ["北京", "上海", "深圳", "广州", "杭州", "南京", "成都", "武汉", "西安", "苏州"]
+    "科技",
+    "贸易",
+    "置业",
+    "实业",
+    "投资",
+    "医药",
+    "物流",
+    "文化传媒",
+    "建设工程",
+    "食品",
+    "新能源",
+    "信息技术",
+    "环保科技",
+    "电子商务",
+    "教育咨询",
+    "汽车销售",
+]
+PLACES = [
+    "北京",
+    "上海",
+    "深圳",
+    "广州",
+    "杭州",
+    "南京",
+    "成都",
+    "武汉",
+    "西安",
+    "苏州",
+]
 SUFFIXES = {
     EnterpriseKind.LLC: "有限公司",
     EnterpriseKind.JOINT_STOCK: "股份有限公司",
     EnterpriseKind.PARTNERSHIP: "合伙企业（有限合伙）",
     EnterpriseKind.OTHER: "集团",
 }
-GOV = ["人民政府", "市场监督管理局", "自然资源局", "教育局", "人民医院", "卫生健康委员会"]
+GOV = [
+    "人民政府",
+    "市场监督管理局",
+    "自然资源局",
+    "教育局",
+    "人民医院",
+    "卫生健康委员会",
+]
 REGIONS = ["110105", "310115", "440305", "330106", "320102", "510104", "420106"]
 COURTS = ["京0105", "沪0115", "粤0305", "浙0106", "苏0102", "川0104", "鄂0106"]
 
@@ -75,7 +134,7 @@ def _resident_id(rng: random.Random, gender: str) -> str:
     born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
     seq = rng.randrange(0, 499) * 2 + (1 if gender == Gender.MALE else 0)
     body = f"{rng.choice(REGIONS)}{born:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # the digit is recomputed
 
 
 def _credit_code(rng: random.Random, n: int, prefix: str = "91") -> str:
@@ -136,7 +195,7 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
             tier=tier,
             gender=gender,
             id_number=_resident_id(rng, gender) if rng.random() < 0.6 else "",
-            phone=f"13{rng.randrange(10**9):09d}",
+            phone=f"139{rng.randrange(10**8):08d}",
             address=f"{rng.choice(PLACES)}市某区某路{rng.randrange(1, 999)}号",
             owner=owner,
         )
@@ -208,7 +267,9 @@ def generate_firm(size: FirmSize) -> dict[str, Any]:
         domain = rng.choice(list(Domain))
         subs = SUB_DOMAINS[domain]
         domains.append(
-            ClientDomain(client=c, domain=domain, sub_domain=rng.choice(subs) if subs else "")
+            ClientDomain(
+                client=c, domain=domain, sub_domain=rng.choice(subs) if subs else ""
+            )
         )
     ClientDomain.objects.bulk_create(domains, batch_size=BATCH)
 
@@ -248,7 +309,9 @@ def generate_firm(size: FirmSize) -> dict[str, Any]:
                     engagement_start=start,
                     agreed_fee=Decimal(rng.randrange(10_000, 2_000_000)),
                     status=Matter.Status.CLOSED if closed else Matter.Status.OPEN,
-                    business_end_date=start + dt.timedelta(days=200) if closed else None,
+                    business_end_date=start + dt.timedelta(days=200)
+                    if closed
+                    else None,
                     conflict_check=check,
                 )
             )

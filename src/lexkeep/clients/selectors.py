@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 
 from lexkeep.accounts.models import User
 from lexkeep.clients.masking import SENSITIVE_FIELDS, mask_value
@@ -147,7 +148,7 @@ def client_list(
     owner: int | None = None,
     review: str | None = None,
     today: dt.date | None = None,
-    ids: QuerySet[Any] | Iterable[int] | None = None,
+    ids: QuerySet[Any] | Iterable[int] | RawSQL | None = None,
 ) -> QuerySet[Client]:
     """Return the clients ``actor`` may see, filtered, ordered by name.
 

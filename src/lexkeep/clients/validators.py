@@ -17,6 +17,46 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+#: Province-level codes of GB/T 2260 (and 71 Taiwan, 81 Hong Kong, 82 Macao).
+_PROVINCE_CODES = frozenset(
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
+)
+
 #: A resident ID holder born before this year is not plausible.
 _EARLIEST_BIRTH_YEAR = 1900
 
@@ -58,13 +98,14 @@ def validate_resident_id(value: str) -> str:
             _("The check digit of the resident ID number is wrong."),
             code="checksum",
         )
-    try:
-        ric.get_birth_place(number)
-    except StdnumError:
+    # Only the province part of the region code is checked: county codes
+    # change over the years (e.g. 310115 浦东新区 is missing from some
+    # tables) and a real person's number must never be refused for that.
+    if number[:2] not in _PROVINCE_CODES:
         raise ValidationError(
             _("The region code of the resident ID number is unknown."),
             code="region",
-        ) from None
+        )
     return number
 
 
