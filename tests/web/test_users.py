@@ -49,7 +49,7 @@ def test_create_form_names_the_bad_field_in_chinese(firm):
     response = client.post(reverse("web:user_new"), new_user_form())
     assert response.status_code == 400
     body = response.content.decode()
-    assert "助理必须指定主管律师" in body
+    assert "助理需要指定主管律师" in body
     assert not User.objects.filter(username="newbie").exists()
 
 
