@@ -173,3 +173,20 @@ def test_verify_detects_tampering_and_truncation(tmp_path, settings):
     path.write_bytes(bytes(data))
     with pytest.raises(CommandError, match="ALTERED"):
         call_command("verify")
+
+
+@pytest.mark.django_db
+def test_rotate_key_keeps_data_readable(tmp_path, settings, capsys):
+    from lexkeep.core.crypto import clear_caches, decrypt_value, encrypt_value
+
+    settings.MASTER_KEY_FILE = tmp_path / "master.key"
+    clear_caches()
+    token = encrypt_value("110105199003074518", aad="test.rotation")
+    before = (tmp_path / "master.key").read_text()
+    call_command("rotate_key")
+    assert "rotated" in capsys.readouterr().out
+    after = (tmp_path / "master.key").read_text()
+    assert before != after
+    clear_caches()
+    assert decrypt_value(token, aad="test.rotation") == "110105199003074518"
+    clear_caches()
