@@ -130,10 +130,13 @@ def _batches(items: list[T], size: int = BATCH) -> Iterator[list[T]]:
         yield items[start : start + size]
 
 
-def _resident_id(rng: random.Random, gender: str) -> str:
-    born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(365 * 55))
-    seq = rng.randrange(0, 499) * 2 + (1 if gender == Gender.MALE else 0)
-    body = f"{rng.choice(REGIONS)}{born:%Y%m%d}{seq:03d}"
+def _resident_id(n: int, gender: str) -> str:
+    """Return the ``n``-th distinct valid resident ID number (GB 11643)."""
+    region = REGIONS[n % len(REGIONS)]
+    # 7919 is coprime with 18000: distinct n give distinct, spread-out dates.
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=(n // len(REGIONS)) * 7919 % 18000)
+    serial = (n // (len(REGIONS) * 18000)) % 500 * 2 + (gender == Gender.MALE)
+    body = f"{region}{born:%Y%m%d}{serial:03d}"
     return body + ric.calc_check_digit(body + "0")  # the digit is recomputed
 
 
@@ -194,7 +197,7 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
             client_type=ClientType.INDIVIDUAL,
             tier=tier,
             gender=gender,
-            id_number=_resident_id(rng, gender) if rng.random() < 0.6 else "",
+            id_number=_resident_id(n, gender) if rng.random() < 0.6 else "",
             phone=f"139{rng.randrange(10**8):08d}",
             address=f"{rng.choice(PLACES)}市某区某路{rng.randrange(1, 999)}号",
             owner=owner,

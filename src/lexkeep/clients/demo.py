@@ -156,10 +156,13 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice([1, 2])))
 
 
-def _resident_id(rng: random.Random, gender: str) -> str:
-    born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
-    seq = rng.randrange(0, 499) * 2 + (1 if gender == Gender.MALE else 0)
-    body = f"{rng.choice(REGIONS)}{born:%Y%m%d}{seq:03d}"
+def _resident_id(n: int, gender: str) -> str:
+    """Return the ``n``-th distinct valid resident ID number (GB 11643)."""
+    region = REGIONS[n % len(REGIONS)]
+    # 7919 is coprime with 18000: distinct n give distinct, spread-out dates.
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=(n // len(REGIONS)) * 7919 % 18000)
+    serial = (n // (len(REGIONS) * 18000)) % 500 * 2 + (gender == Gender.MALE)
+    body = f"{region}{born:%Y%m%d}{serial:03d}"
     return body + ric.calc_check_digit(body + "0")  # the digit is recomputed
 
 
@@ -220,7 +223,7 @@ def _new_client(rng: random.Random, n: int, actor: User, owner: User) -> Client:
             phone=_mobile(rng),
             address=f"{rng.choice(PLACES)}市{rng.choice(DISTRICTS)}区"
             f"幸福路{rng.randrange(1, 300)}号",
-            id_number=_resident_id(rng, gender) if with_id else "",
+            id_number=_resident_id(n, gender) if with_id else "",
             consent=ConsentInput(
                 purpose="办理委托事项、履行律师执业义务",
                 scope="身份证号码",
