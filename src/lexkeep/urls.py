@@ -7,5 +7,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("lexkeep.accounts.urls")),
+    path("clients/", include("lexkeep.clients.urls", namespace="clients")),
+    path("matters/", include("lexkeep.matters.urls", namespace="matters")),
     path("", include("lexkeep.web.urls")),
 ]

@@ -1,0 +1,372 @@
+"""Pages of matters (SPEC §3): list, page, opening on a decided check, records.
+
+Thin views: parse with a form, call a selector or service, render. A matter
+the user may not see is a 404; an action they may not take a 403; a
+closed matter that cannot change shows a message (InvalidTransition).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lexkeep.clients import conflicts
+from lexkeep.clients import selectors as client_selectors
+from lexkeep.clients.masking import SENSITIVE_FIELDS
+from lexkeep.clients.models import Client
+from lexkeep.clients.search import client_ids_matching
+from lexkeep.clients.views._common import (
+    actor,
+    area_view,
+    paginate,
+    query_without_page,
+)
+from lexkeep.core.exceptions import InvalidTransition
+from lexkeep.matters import selectors, services
+from lexkeep.matters.forms import (
+    CloseForm,
+    FeeForm,
+    HearingForm,
+    KeyDatesForm,
+    MatterFilterForm,
+    MatterOpenForm,
+    PartyForm,
+)
+from lexkeep.matters.models import ConflictCheck, Hearing, Matter, MatterParty
+from lexkeep.web.areas import MATTERS
+
+#: Clients offered in the open form when the check names none.
+CLIENT_CHOICES = 50
+
+
+@area_view(MATTERS)
+def matter_list(request: HttpRequest) -> HttpResponse:
+    """List the matters the user may see, filtered and searched, 25 a page."""
+    user = actor(request)
+    form = MatterFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    lawyer = filters.get("lawyer")
+    client_pk = filters.get("client")
+    client = None
+    if client_pk:
+        try:
+            client = client_selectors.client_get(actor=user, pk=client_pk)
+        except Client.DoesNotExist:
+            raise Http404 from None
+    matters = selectors.matter_list(
+        actor=user,
+        status=filters.get("status") or "",
+        domain=filters.get("domain") or "",
+        client=client_pk or None,
+        lawyer=lawyer.pk if lawyer else None,
+        q=filters.get("q") or "",
+    )
+    # The list shows the client's name only: do not load (and decrypt) its
+    # sensitive fields.
+    matters = matters.defer(*(f"client__{f}" for f in SENSITIVE_FIELDS))
+    context = {
+        "form": form,
+        "page": paginate(request, matters),
+        "filtered": any(filters.values()),
+        "client": client,
+        "q": filters.get("q") or "",
+        "query": query_without_page(request),
+    }
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return render(request, "matters/_matter_results.html", context)
+    return render(request, "matters/list.html", context)
+
+
+def get_matter(request: HttpRequest, pk: int) -> Matter:
+    """Return matter ``pk`` if the user may see it; otherwise 404."""
+    try:
+        return selectors.matter_get(actor=actor(request), pk=pk)
+    except Matter.DoesNotExist:
+        raise Http404(_("No such matter.")) from None
+
+
+def render_matter(
+    request: HttpRequest,
+    matter: Matter,
+    *,
+    status: int = 200,
+    forms: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Render a matter's page with its parties, hearings, fees and dates."""
+    user = actor(request)
+    forms = forms or {}
+    may_edit = services.may_edit(user, matter)
+    is_open = matter.status == Matter.Status.OPEN
+    fees = list(selectors.fee_receipt_list(actor=user, matter_pk=matter.pk))
+    context: dict[str, Any] = {
+        "matter": matter,
+        "check": matter.conflict_check,
+        "fees": fees,
+        "fees_total": sum((f.amount for f in fees), start=0),
+        "may_edit": may_edit,
+        "is_open": is_open,
+    }
+    if may_edit:
+        today = timezone.localdate()
+        context.update(
+            {
+                "party_form": forms.get("party") or PartyForm(),
+                "hearing_form": forms.get("hearing") or HearingForm(),
+                "fee_form": forms.get("fee") or FeeForm(initial={"received_on": today}),
+                "dates_form": forms.get("dates")
+                or KeyDatesForm(
+                    domain=matter.domain,
+                    initial={
+                        name: getattr(matter, name) for name in services.KEY_DATE_FIELDS
+                    },
+                ),
+            }
+        )
+        if is_open:
+            context["close_form"] = forms.get("close") or CloseForm(
+                domain=matter.domain, initial={"business_end_date": today}
+            )
+    return render(request, "matters/detail.html", context, status=status)
+
+
+@area_view(MATTERS)
+def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one matter."""
+    return render_matter(request, get_matter(request, pk))
+
+
+def _client_choices(
+    request: HttpRequest, check: ConflictCheck
+) -> list[tuple[str, str]]:
+    """Return the clients the matter may be for: the check's, or name matches."""
+    user = actor(request)
+    if check.client_id:
+        try:
+            client = client_selectors.client_get(actor=user, pk=check.client_id)
+        except Client.DoesNotExist:
+            return []
+        return [(str(client.pk), client.name)]
+    wanted = request.GET.get("client") or request.POST.get("client") or ""
+    qs = client_selectors.client_list(
+        actor=user, ids=client_ids_matching(check.subject_name)
+    )
+    rows = qs.select_related(None).prefetch_related(None).values_list("pk", "name")
+    choices = [(str(pk), name) for pk, name in rows[:CLIENT_CHOICES]]
+    if wanted.isdigit() and wanted not in dict(choices):
+        try:
+            client = client_selectors.client_get(actor=user, pk=int(wanted))
+        except Client.DoesNotExist:
+            pass
+        else:
+            choices.insert(0, (str(client.pk), client.name))
+    return choices
+
+
+@area_view(MATTERS)
+def matter_open(request: HttpRequest) -> HttpResponse:
+    """Open a matter on a decided conflict check (``?check=``; SPEC §2.4, §3)."""
+    user = actor(request)
+    raw = request.GET.get("check") or request.POST.get("check") or ""
+    if not raw.isdigit():
+        messages.info(request, _("A matter starts with a conflict check."))
+        return redirect("clients:conflict_check")
+    try:
+        check = conflicts.conflict_check_get(actor=user, pk=int(raw))
+    except ConflictCheck.DoesNotExist:
+        raise Http404 from None
+    choices = _client_choices(request, check)
+    initial: dict[str, Any] = {
+        "engagement_start": timezone.localdate(),
+        "client": request.GET.get("client") or (choices[0][0] if choices else ""),
+        "handling_lawyers": [user.pk],
+        "record_parties": True,
+    }
+    form = MatterOpenForm(request.POST or None, clients=choices, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            client = client_selectors.client_get(actor=user, pk=int(data["client"]))
+            parties = (
+                [
+                    {
+                        "role": p.get("role", ""),
+                        "name": p.get("name", ""),
+                        "credit_code": p.get("credit_code", ""),
+                    }
+                    for p in check.parties
+                ]
+                if data["record_parties"]
+                else []
+            )
+            try:
+                matter = services.matter_open(
+                    actor=user,
+                    client=client,
+                    conflict_check=check,
+                    name=data["name"],
+                    case_number=data["case_number"],
+                    domain=data["domain"],
+                    sub_domain=data["sub_domain"],
+                    handling_lawyers=list(data["handling_lawyers"]),
+                    supervising_lawyer=data["supervising_lawyer"],
+                    assistants=list(data["assistants"]),
+                    engagement_start=data["engagement_start"],
+                    engagement_end=data["engagement_end"],
+                    agreed_fee=data["agreed_fee"] or Decimal("0"),
+                    description=data["description"],
+                    parties=parties,
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Matter “%(name)s” has been opened.") % {"name": matter.name},
+                )
+                return redirect(matter)
+    return render(
+        request,
+        "matters/open.html",
+        {"form": form, "check": check, "choices": choices},
+        status=status,
+    )
+
+
+def _edit_action(
+    request: HttpRequest,
+    pk: int,
+    key: str,
+    form: Any,
+    call: Any,
+    success: str,
+) -> HttpResponse:
+    """Run ``call(matter, cleaned_data)`` if ``form`` is valid; show errors if not."""
+    matter = get_matter(request, pk)
+    if form.is_valid():
+        try:
+            call(matter, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except InvalidTransition:
+            messages.error(request, _("A closed matter cannot be changed."))
+            return redirect(matter)
+        else:
+            messages.success(request, success)
+            return redirect(matter)
+    return render_matter(
+        request, get_matter(request, pk), status=400, forms={key: form}
+    )
+
+
+@area_view(MATTERS)
+@require_POST
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a counterparty or related party."""
+    return _edit_action(
+        request,
+        pk,
+        "party",
+        PartyForm(request.POST),
+        lambda m, d: services.matter_party_add(actor=actor(request), matter=m, **d),
+        _("The party has been added."),
+    )
+
+
+@area_view(MATTERS)
+@require_POST
+def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """Remove a party recorded by mistake."""
+    try:
+        party = selectors.matter_party_get(
+            actor=actor(request), matter_pk=pk, pk=party_pk
+        )
+    except (Matter.DoesNotExist, MatterParty.DoesNotExist) as exc:
+        raise Http404 from exc
+    services.matter_party_remove(actor=actor(request), party=party)
+    messages.success(request, _("The party has been removed."))
+    return redirect("matters:detail", pk=pk)
+
+
+@area_view(MATTERS)
+@require_POST
+def hearing_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a hearing."""
+    return _edit_action(
+        request,
+        pk,
+        "hearing",
+        HearingForm(request.POST),
+        lambda m, d: services.matter_hearing_add(actor=actor(request), matter=m, **d),
+        _("The hearing has been added."),
+    )
+
+
+@area_view(MATTERS)
+@require_POST
+def hearing_remove(request: HttpRequest, pk: int, hearing_pk: int) -> HttpResponse:
+    """Remove a hearing (cancelled or entered by mistake)."""
+    try:
+        hearing = selectors.hearing_get(
+            actor=actor(request), matter_pk=pk, pk=hearing_pk
+        )
+    except (Matter.DoesNotExist, Hearing.DoesNotExist) as exc:
+        raise Http404 from exc
+    services.matter_hearing_remove(actor=actor(request), hearing=hearing)
+    messages.success(request, _("The hearing has been removed."))
+    return redirect("matters:detail", pk=pk)
+
+
+@area_view(MATTERS)
+@require_POST
+def fee_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record fees received; the client's tier is recomputed by the service."""
+    return _edit_action(
+        request,
+        pk,
+        "fee",
+        FeeForm(request.POST),
+        lambda m, d: services.fee_receipt_record(actor=actor(request), matter=m, **d),
+        _("The fee receipt has been recorded."),
+    )
+
+
+@area_view(MATTERS)
+@require_POST
+def key_dates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the key dates (filing, judgment, … ; SPEC §3)."""
+    matter = get_matter(request, pk)
+    return _edit_action(
+        request,
+        pk,
+        "dates",
+        KeyDatesForm(request.POST, domain=matter.domain),
+        lambda m, d: services.matter_key_dates_set(
+            actor=actor(request), matter=m, dates=d
+        ),
+        _("The key dates have been saved."),
+    )
+
+
+@area_view(MATTERS)
+@require_POST
+def matter_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the matter with its business end date (starts archive intake)."""
+    matter = get_matter(request, pk)
+    return _edit_action(
+        request,
+        pk,
+        "close",
+        CloseForm(request.POST, domain=matter.domain),
+        lambda m, d: services.matter_close(actor=actor(request), matter=m, **d),
+        _("The matter has been closed; its archive is due within 3 working days."),
+    )
