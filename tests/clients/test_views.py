@@ -166,13 +166,7 @@ class TestClientPage:
         [
             "",
             "matters/",
-            pytest.param(
-                "history/",
-                marks=pytest.mark.xfail(
-                    reason="selectors.client_history decrypts the ID number of "
-                    "each historical row: one data-key query per row"
-                ),
-            ),
+            "history/",
             "consents/",
             "team/",
         ],

@@ -61,15 +61,60 @@ def _cache_forget(key_id: int) -> None:
         _cache.pop(key_id, None)
 
 
+class _CacheOnCommit:
+    """An on-commit hook that caches a key; while queued, the key is pending.
+
+    Django drops queued hooks when their transaction or savepoint rolls
+    back, so a pending key is exactly one whose row is still alive in the
+    current transaction.
+    """
+
+    def __init__(self, key_id: int, key: bytes) -> None:
+        self.key_id = key_id
+        self.key = key
+
+    def __call__(self) -> None:
+        _cache_put(self.key_id, self.key)
+
+
+def _pending_get(key_id: int) -> bytes | None:
+    """Return a key unwrapped earlier in the current, still open transaction."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        return None
+    for _sids, func, _robust in conn.run_on_commit:
+        if isinstance(func, _CacheOnCommit) and func.key_id == key_id:
+            return func.key
+    return None
+
+
+def _pending_forget(key_id: int | None = None) -> None:
+    """Drop pending keys (all, or ``key_id``) from the open transaction."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        return
+    conn.run_on_commit = [
+        entry
+        for entry in conn.run_on_commit
+        if not (
+            isinstance(entry[1], _CacheOnCommit)
+            and (key_id is None or entry[1].key_id == key_id)
+        )
+    ]
+
+
 def _remember(key_id: int, key: bytes) -> None:
     """Cache ``key`` once its row is known to be committed.
 
     A row read or created inside an open transaction may still be rolled
-    back and its id reused (SQLite), so caching waits for the commit.
+    back and its id reused (SQLite), so the process cache waits for the
+    commit; until then the key is found among the transaction's pending
+    hooks (no second query within one transaction).
     """
     conn = transaction.get_connection()
     if conn.in_atomic_block:
-        transaction.on_commit(lambda: _cache_put(key_id, key))
+        if _pending_get(key_id) is None:
+            transaction.on_commit(_CacheOnCommit(key_id, key))
     else:
         _cache_put(key_id, key)
 
@@ -78,6 +123,7 @@ def clear_cache() -> None:
     """Forget every unwrapped data key held by this process."""
     with _cache_lock:
         _cache.clear()
+    _pending_forget()
 
 
 def wrap_aad(purpose: str) -> bytes:
@@ -122,7 +168,7 @@ def data_key_get(key_id: int) -> bytes:
     Raise ``KeyNotFound`` if there is no such row and ``KeyDestroyed`` if it
     was destroyed.
     """
-    cached = _cache_get(key_id)
+    cached = _cache_get(key_id) or _pending_get(key_id)
     if cached is not None:
         return cached
     row = (
@@ -158,6 +204,7 @@ def data_key_destroy(*, data_key: DataKey) -> None:
             destroyed_at=now
         )
         DataKey.objects.filter(pk=data_key.pk).update(wrapped_key=b"")
+        _pending_forget(data_key.pk)
         transaction.on_commit(lambda: _cache_forget(data_key.pk))
     _cache_forget(data_key.pk)
     data_key.refresh_from_db(fields=["destroyed_at", "wrapped_key"])
