@@ -51,6 +51,9 @@ def matter_list(
         matters = matters.filter(pk__in=matter_ids_matching(q))
     return (
         matters.select_related("client", "supervising_lawyer")
+        # A matter list shows the client's name, never its sensitive fields:
+        # don't fetch (and decrypt) them for every row.
+        .defer("client__id_number", "client__bank_account")
         .prefetch_related(*_people())
         .order_by("-engagement_start", "-id")
     )
