@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from lexkeep.accounts.api import router as accounts_router
 from lexkeep.api.auth import BearerAuth
 from lexkeep.api.errors import install_error_handlers
+from lexkeep.archives.api import router as archives_router
 from lexkeep.clients.api import router as clients_router
 from lexkeep.matters.api import router as matters_router
 
@@ -24,3 +25,4 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", clients_router)
 api.add_router("", matters_router)
+api.add_router("", archives_router)

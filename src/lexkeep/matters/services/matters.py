@@ -418,4 +418,8 @@ def matter_close(
         object_id=matter.pk,
         detail={"business_end_date": business_end_date.isoformat()},
     )
+    # Closing a matter opens its archive volume (SPEC §7.1), in this transaction.
+    from lexkeep.archives.services import archive_open_for_matter
+
+    archive_open_for_matter(actor=actor, matter=matter)
     return matter

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-SUITES = ("clients",)
+SUITES = ("clients", "archives")
 CHILD = "LEXKEEP_BENCH_CHILD"
 
 
@@ -29,6 +29,18 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=100_000)
         parser.add_argument("--matters", type=int, default=500_000)
         parser.add_argument("--runs", type=int, default=200)
+        parser.add_argument(
+            "--volumes",
+            type=int,
+            default=1_000_000,
+            help="archives suite: archive volumes to generate",
+        )
+        parser.add_argument(
+            "--pages",
+            type=int,
+            default=2000,
+            help="archives suite: 300 DPI scanned pages to ingest",
+        )
         parser.add_argument(
             "--bench-dir",
             type=Path,
@@ -53,6 +65,8 @@ class Command(BaseCommand):
             return
         bench_dir: Path = options["bench_dir"] or Path(settings.DATA_DIR) / "bench"
         tag = f"{options['suite']}-{options['clients']}-{options['matters']}"
+        if options["suite"] == "archives":
+            tag += f"-{options['volumes']}"
         data_dir = (bench_dir / tag).resolve()
         if options["fresh"] and data_dir.exists():
             for path in sorted(data_dir.rglob("*"), reverse=True):
@@ -71,6 +85,8 @@ class Command(BaseCommand):
             f"--clients={options['clients']}",
             f"--matters={options['matters']}",
             f"--runs={options['runs']}",
+            f"--volumes={options['volumes']}",
+            f"--pages={options['pages']}",
         ]
         result = subprocess.run(argv, env=env, check=False)  # noqa: S603
         if result.returncode:
@@ -99,10 +115,22 @@ class Command(BaseCommand):
             setting = generate_firm(
                 FirmSize(clients=options["clients"], matters=options["matters"])
             )
+            if options["suite"] == "archives":
+                from lexkeep.bench.archives import generate_volumes
+
+                self.stdout.write(f"generating {options['volumes']:,} volumes …")
+                setting.update(generate_volumes(options["volumes"]))
             setting["generated_in_s"] = round(time.perf_counter() - start, 1)
             setting_path.write_text(json.dumps(setting))
         setting["database"] = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        report = clients_suite.run(runs=options["runs"], setting=setting)
+        if options["suite"] == "archives":
+            from lexkeep.bench import archives as archives_suite
+
+            report = archives_suite.run(
+                runs=options["runs"], setting=setting, pages=options["pages"]
+            )
+        else:
+            report = clients_suite.run(runs=options["runs"], setting=setting)
         self.stdout.write(report.table())
         path = report.save(Path(settings.DATA_DIR))
         self.stdout.write(f"\nresults written to {path}")

@@ -6,6 +6,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -70,6 +71,9 @@ class Command(BaseCommand):
         if options["no_files"]:
             return
         store = EncryptedContentStore()
+        if apps.is_installed("lexkeep.archives"):
+            self._verify_with_archives(store)
+            return
         checked, bad = 0, []
         for name in store.iter_names():
             checked += 1
@@ -81,3 +85,39 @@ class Command(BaseCommand):
                 + ", ".join(bad[:20])
             )
         self.stdout.write(f"stored files OK ({checked} files)")
+
+    def _verify_with_archives(self, store: EncryptedContentStore) -> None:
+        """Re-hash every stored file once, as an archive fixity run (SPEC §7.3).
+
+        The run is kept and alerts the archivist on failure; altered and
+        missing files fail the command, orphaned ones are reported.
+        """
+        from lexkeep.archives.fixity import fixity_run
+
+        run = fixity_run(trigger="verify", store=store)
+        for item in run.orphaned[:20]:
+            self.stdout.write(f"orphaned (no record refers to it): {item}")
+        problems = []
+        if run.altered:
+            problems.append(
+                f"{len(run.altered)} of {run.checked} stored files are ALTERED: "
+                + ", ".join(_describe(d) for d in run.altered[:20])
+            )
+        if run.missing:
+            problems.append(
+                f"{len(run.missing)} archive files are MISSING: "
+                + ", ".join(_describe(d) for d in run.missing[:20])
+            )
+        if problems:
+            raise CommandError("; ".join(problems) + f" (fixity run {run.pk})")
+        self.stdout.write(
+            f"stored files OK ({run.checked} files, {len(run.orphaned)} orphaned; "
+            f"fixity run {run.pk})"
+        )
+
+
+def _describe(item: dict[str, Any]) -> str:
+    """Return a blob with the archive and file it belongs to, if known."""
+    if item.get("archive_number"):
+        return f"{item['blob']} ({item['archive_number']}: {item['file_name']})"
+    return str(item["blob"])
