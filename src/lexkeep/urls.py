@@ -9,5 +9,10 @@ urlpatterns = [
     path("accounts/", include("lexkeep.accounts.urls")),
     path("clients/", include("lexkeep.clients.urls", namespace="clients")),
     path("matters/", include("lexkeep.matters.urls", namespace="matters")),
+    path("feedback/", include("lexkeep.feedback.urls", namespace="feedback")),
+    path(
+        "public/feedback/",
+        include("lexkeep.feedback.public_urls", namespace="feedback_public"),
+    ),
     path("", include("lexkeep.web.urls")),
 ]

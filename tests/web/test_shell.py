@@ -102,7 +102,7 @@ def test_language_switch_yields_english(client, firm):
 class TestAreaPages:
     def test_feedback_rules_state_the_clocks(self, client, firm):
         sign_in(client, firm["client_service"])
-        html = client.get("/feedback/").content.decode()
+        html = client.get("/feedback/rules/").content.decode()
         assert "24 小时" in html
         assert "3 个工作日" in html
         assert "您在此可做的事" in html

@@ -15,7 +15,8 @@ class TwoFactorRequiredMiddleware:
     """Send director, partner and archivist to the 2FA step until verified.
 
     Every URL is guarded except the 2FA pages themselves, sign-out, static
-    files, the language switch and the REST API (which has its own auth).
+    files, the language switch, the REST API (which has its own auth) and
+    the public pages under ``/public/`` (the feedback form, SPEC §5).
     Must come after ``django_otp.middleware.OTPMiddleware``.
     """
 
@@ -47,5 +48,6 @@ class TwoFactorRequiredMiddleware:
             "/" + settings.STATIC_URL.lstrip("/"),
             "/i18n/",
             "/api/",
+            "/public/",
         )
         return path.startswith(prefixes)

@@ -7,6 +7,8 @@ from lexkeep.api.auth import BearerAuth
 from lexkeep.api.errors import install_error_handlers
 from lexkeep.archives.api import router as archives_router
 from lexkeep.clients.api import router as clients_router
+from lexkeep.feedback.api import public_router as feedback_public_router
+from lexkeep.feedback.api import router as feedback_router
 from lexkeep.matters.api import router as matters_router
 
 api = NinjaAPI(
@@ -25,4 +27,6 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", clients_router)
 api.add_router("", matters_router)
+api.add_router("", feedback_router)
+api.add_router("", feedback_public_router)
 api.add_router("", archives_router)

@@ -1,0 +1,322 @@
+"""Lifecycle, extension, satisfaction, owners and the escalation sweep (SPEC §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from lexkeep.accounts.models import Role
+from lexkeep.core.exceptions import InvalidTransition
+from lexkeep.feedback.exceptions import ExtensionNotAllowed
+from lexkeep.feedback.lifecycle import FEEDBACK_LIFECYCLE
+from lexkeep.feedback.models import Escalation, Feedback, FeedbackEvent, Status
+from lexkeep.feedback.services import (
+    feedback_assign,
+    feedback_extend,
+    feedback_satisfaction_record,
+    feedback_sweep,
+    feedback_transition,
+    owner_pick,
+)
+from tests.feedback.conftest import local
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = local(2026, 6, 1, 9, 0)
+
+
+def step(user, case, action, at, **kwargs):
+    return feedback_transition(
+        actor=user,
+        feedback=case,
+        action=action,
+        note=kwargs.pop("note", "ok"),
+        now=at,
+        **kwargs,
+    )
+
+
+class TestLifecycle:
+    def test_map_is_explicit(self):
+        assert FEEDBACK_LIFECYCLE.allowed_actions(Status.RECEIVED) == ["contact"]
+        assert FEEDBACK_LIFECYCLE.allowed_actions(Status.SOLUTION_PROPOSED) == [
+            "resolve",
+            "revise",
+        ]
+        assert FEEDBACK_LIFECYCLE.allowed_actions(Status.RESOLVED) == [
+            "close",
+            "reopen",
+        ]
+
+    def test_full_path_records_every_step(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        case = step(cs, case, "contact", RECEIVED + dt.timedelta(hours=2))
+        case = step(cs, case, "propose", RECEIVED + dt.timedelta(days=1), note="退费")
+        case = step(
+            cs,
+            case,
+            "resolve",
+            RECEIVED + dt.timedelta(days=2),
+            note="已退费",
+            satisfaction=4,
+        )
+        case = step(cs, case, "close", RECEIVED + dt.timedelta(days=3))
+        assert case.status == Status.CLOSED
+        assert case.satisfaction == 4
+        assert case.outcome == "已退费"
+        assert "退费" in case.handling
+        moves = list(
+            FeedbackEvent.objects.filter(feedback=case)
+            .exclude(to_status="")
+            .values_list("from_status", "to_status", "actor")
+        )
+        assert moves == [
+            ("", "received", cs.pk),
+            ("received", "contacted", cs.pk),
+            ("contacted", "solution_proposed", cs.pk),
+            ("solution_proposed", "resolved", cs.pk),
+            ("resolved", "closed", cs.pk),
+        ]
+
+    @pytest.mark.parametrize(
+        "action", ["propose", "resolve", "close", "reopen", "revise", "fly"]
+    )
+    def test_invalid_moves_from_received(self, make_case, firm, action):
+        case = make_case(RECEIVED)
+        with pytest.raises(InvalidTransition):
+            step(firm["client_service"], case, action, RECEIVED + dt.timedelta(hours=1))
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
+
+    def test_closed_only_from_resolved(self, make_case, firm):
+        cs = firm["client_service"]
+        case = step(cs, make_case(RECEIVED), "contact", RECEIVED)
+        with pytest.raises(InvalidTransition):
+            step(cs, case, "close", RECEIVED)
+
+    def test_revise_and_reopen_keep_the_first_stops(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        first = RECEIVED + dt.timedelta(hours=1)
+        case = step(cs, case, "contact", first)
+        case = step(cs, case, "propose", first)
+        case = step(cs, case, "revise", first, note="客户不接受")
+        assert case.status == Status.CONTACTED
+        case = step(cs, case, "propose", first + dt.timedelta(days=9))
+        assert case.replied_at == first
+        case = step(cs, case, "resolve", first + dt.timedelta(days=9))
+        case = step(cs, case, "reopen", first + dt.timedelta(days=10), note="又来")
+        assert case.status == Status.CONTACTED
+        assert case.resolved_at is None
+        assert case.contacted_at == first
+
+    def test_note_is_required_where_it_says_something(self, make_case, firm):
+        case = make_case(RECEIVED)
+        with pytest.raises(ValidationError) as info:
+            feedback_transition(
+                actor=firm["client_service"],
+                feedback=case,
+                action="contact",
+                note=" ",
+                now=RECEIVED,
+            )
+        assert "note" in info.value.message_dict
+
+    def test_occurred_at_not_in_future_nor_before_receipt(self, make_case, firm):
+        case = make_case(RECEIVED)
+        now = RECEIVED + dt.timedelta(hours=3)
+        for bad in (now + dt.timedelta(minutes=1), RECEIVED - dt.timedelta(minutes=1)):
+            with pytest.raises(ValidationError) as info:
+                step(firm["client_service"], case, "contact", now, occurred_at=bad)
+            assert "occurred_at" in info.value.message_dict
+
+    @pytest.mark.parametrize("who", ["partner", "staff", "assistant", "external"])
+    def test_only_client_service_and_director_handle(self, make_case, firm, who):
+        case = make_case(RECEIVED)
+        with pytest.raises(PermissionDenied):
+            step(firm[who], case, "contact", RECEIVED)
+
+    def test_director_may_handle(self, make_case, firm):
+        case = step(firm["director"], make_case(RECEIVED), "contact", RECEIVED)
+        assert case.status == Status.CONTACTED
+
+
+class TestSatisfaction:
+    def test_only_after_resolution(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        with pytest.raises(InvalidTransition):
+            feedback_satisfaction_record(actor=cs, feedback=case, satisfaction=5)
+        case = step(cs, case, "contact", RECEIVED)
+        with pytest.raises(ValidationError):
+            step(cs, case, "propose", RECEIVED, satisfaction=3)
+
+    @pytest.mark.parametrize("score", [0, 6])
+    def test_score_is_1_to_5(self, make_case, firm, score):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        for action in ("contact", "propose", "resolve"):
+            case = step(cs, case, action, RECEIVED)
+        with pytest.raises(ValidationError):
+            feedback_satisfaction_record(actor=cs, feedback=case, satisfaction=score)
+        case = feedback_satisfaction_record(actor=cs, feedback=case, satisfaction=5)
+        assert case.satisfaction == 5
+
+
+class TestExtension:
+    def extend(self, case, user, now, **kwargs):
+        data = {
+            "working_days": 2,
+            "reason": "需要调取法院档案",
+            "client_informed_at": now,
+            "client_informed_via": "phone",
+        }
+        data.update(kwargs)
+        return feedback_extend(actor=user, feedback=case, now=now, **data)
+
+    def test_moves_the_reply_deadline_by_working_days(self, make_case, firm):
+        # Received Wed 2026-09-30: due Sat 10 Oct; +2 → Mon 12, Tue 13.
+        case = make_case(local(2026, 9, 30, 10, 0))
+        now = local(2026, 10, 9, 9, 0)
+        ext = self.extend(case, firm["client_service"], now)
+        case.refresh_from_db()
+        assert ext.previous_reply_due.date() == dt.date(2026, 10, 10)
+        assert case.reply_due.astimezone(now.tzinfo).date() == dt.date(2026, 10, 13)
+        assert case.extended_working_days == 2
+        assert FeedbackEvent.objects.filter(feedback=case, action="extended").exists()
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("reason", " "),
+            ("client_informed_at", None),
+            ("client_informed_via", ""),
+            ("client_informed_via", "web"),
+            ("working_days", 0),
+            ("working_days", 6),
+        ],
+    )
+    def test_requires_reason_and_record_of_telling_the_client(
+        self, make_case, firm, field, value
+    ):
+        case = make_case(RECEIVED)
+        with pytest.raises(ValidationError) as info:
+            self.extend(
+                case,
+                firm["client_service"],
+                RECEIVED + dt.timedelta(hours=1),
+                **{field: value},
+            )
+        assert field in info.value.message_dict
+        case.refresh_from_db()
+        assert case.extended_working_days == 0
+
+    def test_total_is_bounded(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        now = RECEIVED + dt.timedelta(hours=1)
+        self.extend(case, cs, now, working_days=3)
+        with pytest.raises(ValidationError) as info:
+            self.extend(case, cs, now, working_days=3)
+        assert "working_days" in info.value.message_dict
+        self.extend(case, cs, now, working_days=2)
+
+    def test_not_after_the_deadline_nor_after_the_reply(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        with pytest.raises(ExtensionNotAllowed):
+            self.extend(case, cs, case.reply_due + dt.timedelta(seconds=1))
+        case = step(cs, case, "contact", RECEIVED)
+        case = step(cs, case, "propose", RECEIVED)
+        with pytest.raises(InvalidTransition):
+            self.extend(case, cs, RECEIVED + dt.timedelta(hours=1))
+
+
+class TestOwners:
+    def test_least_loaded_then_round_robin(self, make_user, firm, make_case):
+        second = make_user("cs2", Role.CLIENT_SERVICE, full_name="吴客服")
+        owners = [make_case(RECEIVED).owner for _ in range(4)]
+        assert owners == [firm["client_service"], second] * 2
+
+    def test_no_specialist_leaves_it_unassigned(self, make_case, firm):
+        firm["client_service"].is_active = False
+        firm["client_service"].save()
+        assert owner_pick() is None
+        case = make_case(RECEIVED, actor=firm["director"])
+        assert case.owner is None
+        case = step(firm["director"], case, "contact", RECEIVED)
+        assert case.owner is None
+
+    def test_reassign_only_to_a_specialist(self, make_user, make_case, firm):
+        second = make_user("cs2", Role.CLIENT_SERVICE)
+        case = make_case(RECEIVED)
+        with pytest.raises(ValidationError):
+            feedback_assign(actor=firm["director"], feedback=case, owner=firm["staff"])
+        case = feedback_assign(
+            actor=firm["client_service"], feedback=case, owner=second
+        )
+        assert case.owner == second
+        assert FeedbackEvent.objects.filter(feedback=case, action="reassigned").exists()
+
+
+class TestSweep:
+    def test_escalates_each_breach_once(self, make_case, firm):
+        firm["director"].email = "director@firm.example"
+        firm["director"].save()
+        case = make_case(RECEIVED)
+        before = case.contact_due
+        assert feedback_sweep(now=before).as_dict()["contact_breaches"] == 0
+        result = feedback_sweep(now=before + dt.timedelta(seconds=1))
+        assert (result.contact_breaches, result.reply_breaches) == (1, 0)
+        assert len(mail.outbox) == 1
+        assert case.reference in mail.outbox[0].body
+        assert "13812345678" not in mail.outbox[0].body
+        assert mail.outbox[0].to == ["director@firm.example"]
+        again = feedback_sweep(now=before + dt.timedelta(hours=1))
+        assert (again.contact_breaches, again.reply_breaches) == (0, 0)
+        assert len(mail.outbox) == 1
+        case.refresh_from_db()
+        assert case.contact_breached_at == before + dt.timedelta(seconds=1)
+        later = case.reply_due + dt.timedelta(seconds=1)
+        assert feedback_sweep(now=later).reply_breaches == 1
+        assert feedback_sweep(now=later).reply_breaches == 0
+        assert len(mail.outbox) == 2
+        assert Escalation.objects.filter(feedback=case).count() == 2
+        assert (
+            FeedbackEvent.objects.filter(feedback=case, action="escalated").count() == 2
+        )
+
+    def test_met_late_is_flagged_too(self, make_case, firm):
+        case = make_case(RECEIVED)
+        late = case.contact_due + dt.timedelta(minutes=5)
+        step(firm["client_service"], case, "contact", late)
+        assert feedback_sweep(now=late).contact_breaches == 1
+
+    def test_met_on_time_is_not_flagged(self, make_case, firm):
+        case = make_case(RECEIVED)
+        step(firm["client_service"], case, "contact", case.contact_due)
+        assert (
+            feedback_sweep(now=case.contact_due + dt.timedelta(days=1)).as_dict()[
+                "contact_breaches"
+            ]
+            == 0
+        )
+
+    def test_set_based(self, make_case, django_assert_max_num_queries):
+        for _ in range(30):
+            make_case(RECEIVED)
+        with django_assert_max_num_queries(20):
+            result = feedback_sweep(now=RECEIVED + dt.timedelta(days=30), notify=False)
+        assert (result.contact_breaches, result.reply_breaches) == (30, 30)
+        assert Feedback.objects.filter(reply_breached_at__isnull=True).count() == 0
+
+    def test_sweep_entry_point(self, make_case):
+        from lexkeep.feedback.tasks import sweep_feedback
+
+        make_case(RECEIVED)
+        counts = sweep_feedback(now=RECEIVED + dt.timedelta(days=30))
+        assert counts["contact_breaches"] == 1

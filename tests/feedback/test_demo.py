@@ -1,0 +1,37 @@
+"""The demo firm's year of complaints loads and has the shapes the pages need."""
+
+from __future__ import annotations
+
+import pytest
+
+from lexkeep.feedback import demo
+from lexkeep.feedback.models import (
+    Escalation,
+    Feedback,
+    FeedbackExtension,
+    ImprovementMeasure,
+    Status,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_a_realistic_year(firm):
+    demo.load({"service": firm["client_service"], "director": firm["director"]})
+    cases = Feedback.objects.all()
+    assert cases.count() >= 140
+    assert set(cases.values_list("category", flat=True)) == {
+        "slow_communication",
+        "fees_unclear",
+        "quality",
+        "attitude",
+        "other",
+    }
+    assert cases.filter(status=Status.CLOSED).count() > 60
+    assert cases.filter(status=Status.RECEIVED).exists()
+    assert cases.filter(satisfaction__isnull=False).count() > 50
+    assert Escalation.objects.filter(kind="contact").exists()
+    assert Escalation.objects.filter(kind="reply").exists()
+    assert FeedbackExtension.objects.exists()
+    assert ImprovementMeasure.objects.count() == 12
+    assert set(cases.values_list("channel", flat=True)) >= {"web", "phone", "email"}
