@@ -237,6 +237,20 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 
+# Cache (rate limits, throttles): per process by default — `lexkeep serve` is
+# one process; shared on Redis when REDIS_URL is set, so limits hold across
+# many web processes and hosts.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 EMAIL_BACKEND = os.environ.get(
     "LEXKEEP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
