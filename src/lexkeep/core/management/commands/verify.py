@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from lexkeep.core.audit import AuditAnchor, audit_verify
+from lexkeep.core.models import AuditEntry
 from lexkeep.core.storage import EncryptedContentStore
 
 
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             return
         store = EncryptedContentStore()
         if apps.is_installed("lexkeep.archives"):
-            self._verify_with_archives(store)
+            self._verify_with_archives(store, anchor_path)
             return
         checked, bad = 0, []
         for name in store.iter_names():
@@ -86,7 +87,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"stored files OK ({checked} files)")
 
-    def _verify_with_archives(self, store: EncryptedContentStore) -> None:
+    def _verify_with_archives(
+        self, store: EncryptedContentStore, anchor_path: Path
+    ) -> None:
         """Re-hash every stored file once, as an archive fixity run (SPEC §7.3).
 
         The run is kept and alerts the archivist on failure; altered and
@@ -95,6 +98,11 @@ class Command(BaseCommand):
         from lexkeep.archives.fixity import fixity_run
 
         run = fixity_run(trigger="verify", store=store)
+        # The run appended an audit entry after the chain was checked: move
+        # the anchor to it, so removing it later is detected too.
+        head = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+        if head is not None:
+            _write_anchor(anchor_path, AuditAnchor(id=head[0], hash=head[1]))
         for item in run.orphaned[:20]:
             self.stdout.write(f"orphaned (no record refers to it): {item}")
         problems = []
