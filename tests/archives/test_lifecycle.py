@@ -341,3 +341,10 @@ class TestSweep:
     def test_not_late_before_the_deadline(self, closed_archive):
         archive = closed_archive(end=dt.date(2025, 1, 6))
         assert archive_sweep(today=archive.collection_due) == 0
+
+
+def test_sweep_entry_point_for_lexkeep_sweep(closed_archive):
+    from lexkeep.archives.tasks import sweep_archives
+
+    closed_archive(end=dt.date(2025, 1, 6))
+    assert sweep_archives(today=dt.date(2025, 2, 3)) == {"late_flagged": 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,16 +16,19 @@ from lexkeep.archives.models import FixityRun, Material
 from lexkeep.archives.services import archive_policy, archive_sweep
 
 
-def sweep_archives() -> int:
+def sweep_archives(
+    *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """Flag late collections and remind the handling lawyers (SPEC §7.1).
 
     Listed in ``lexkeep.core.sweeps.SWEEPS`` for ``lexkeep sweep``.
     """
-    return archive_sweep(today=timezone.localdate())
+    day = today or (timezone.localdate(now) if now else timezone.localdate())
+    return {"late_flagged": archive_sweep(today=day)}
 
 
 @db_periodic_task(crontab(hour=7, minute=30))
-def sweep_archives_daily() -> int:
+def sweep_archives_daily() -> dict[str, Any]:
     """Run the archive sweep every morning."""
     return sweep_archives()
 
