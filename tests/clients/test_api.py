@@ -5,10 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from lexkeep.clients.models import Client, Consent
 from lexkeep.core.models import AuditEntry
 from tests.clients.conftest import next_credit_code, next_resident_id
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings):
+    """Check messages by their English ids (the Chinese UI is tested in views)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import translation
 
 from lexkeep.clients.models import Client, ClientDomain, TierChange
 from lexkeep.clients.selectors import client_history
@@ -20,6 +21,15 @@ from lexkeep.core.audit import audit_verify
 from lexkeep.core.fields import blind_index_for
 from lexkeep.core.models import AuditEntry
 from tests.clients.conftest import consent_input, credit_code, next_resident_id
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings):
+    """Check messages by their English ids (the Chinese UI is tested in views)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

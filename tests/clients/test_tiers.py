@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from lexkeep.accounts.models import Role, Seniority
 from lexkeep.clients.models import Client, TierChange
@@ -22,6 +23,15 @@ from lexkeep.clients.services import (
     tier_recompute_all,
 )
 from lexkeep.clients.tasks import recompute_tiers_nightly
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings):
+    """Check messages by their English ids (the Chinese UI is tested in views)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
