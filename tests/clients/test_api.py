@@ -340,3 +340,15 @@ def test_openapi_lists_client_paths(client):
         "/api/v1/clients/{client_id}/history",
     ):
         assert path in paths
+
+
+def test_list_filters_are_validated_and_q_searches(api, make_enterprise):
+    star = make_enterprise(name="北京星河科技有限公司")
+    make_enterprise(name="上海远航物流有限公司")
+    caller = api("partner")
+    bad = caller.get("/api/v1/clients", tier="gold")
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["tier"]
+    for q in ("星", "星河", "星河科技"):
+        found = caller.get("/api/v1/clients", q=q).json()
+        assert [c["id"] for c in found["items"]] == [star.pk], q

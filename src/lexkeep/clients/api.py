@@ -6,18 +6,19 @@ field, 403 not allowed, 404 not visible, 409 a state conflict.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lexkeep.accounts.models import User
 from lexkeep.clients import selectors, services
+from lexkeep.clients.choices import ClientType, Domain, SubDomain, Tier
 from lexkeep.clients.models import Client
 from lexkeep.clients.schemas import (
     ClientIn,
@@ -38,6 +39,7 @@ from lexkeep.clients.schemas import (
     UpdateOut,
     WithdrawIn,
 )
+from lexkeep.clients.search import client_ids_matching
 
 router = Router(tags=["clients"])
 
@@ -46,12 +48,17 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 class ClientFilters(Schema):
-    client_type: str | None = None
-    domain: str | None = None
-    sub_domain: str | None = None
-    tier: str | None = None
+    client_type: ClientType | None = None
+    domain: Domain | None = None
+    sub_domain: SubDomain | None = None
+    tier: Tier | None = None
     owner: int | None = None
-    review: str | None = None
+    review: Literal["current", "due", "overdue"] | None = None
+    q: str | None = Field(
+        None,
+        max_length=200,
+        description="Any part of the name or credit code (1 character or more).",
+    )
 
 
 def _actor(request: HttpRequest) -> User:
@@ -80,7 +87,13 @@ def _get(request: HttpRequest, client_id: int) -> Client:
 )
 @paginate(LimitOffsetPagination)
 def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> Any:
-    return selectors.client_list(actor=_actor(request), **filters.dict())
+    data = filters.dict()
+    q = (data.pop("q") or "").strip()
+    return selectors.client_list(
+        actor=_actor(request),
+        ids=client_ids_matching(q) if q else None,
+        **{k: (v.value if hasattr(v, "value") else v) for k, v in data.items()},
+    )
 
 
 @router.post("/clients", response={201: ClientOut}, summary="Register a client")
