@@ -204,8 +204,10 @@ def ids_matching(
             return RawSQL(  # noqa: S611 - identifiers are constants; input is a parameter
                 sql, [target]
             )
+        # Too short for a trigram: scan the base table's columns directly
+        # (cheaper than reading them back through the external-content index).
         where = " OR ".join(f"{c} LIKE %s ESCAPE '\\'" for c in columns)
-        sql = f"SELECT rowid FROM {spec.fts} WHERE {where}"  # noqa: S608
+        sql = f"SELECT id FROM {spec.table} WHERE {where}"  # noqa: S608
         return RawSQL(  # noqa: S611 - identifiers are constants; input is a parameter
             sql, [_like_pattern(q)] * len(columns)
         )

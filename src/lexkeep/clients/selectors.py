@@ -132,7 +132,12 @@ def _with_related(qs: QuerySet[Client]) -> QuerySet[Client]:
                 "domains",
                 queryset=ClientDomain.objects.order_by("domain", "sub_domain"),
             ),
-            Prefetch("team", queryset=User.objects.order_by("username")),
+            Prefetch(
+                "team",
+                queryset=User.objects.only("id", "username", "full_name").order_by(
+                    "username"
+                ),
+            ),
         )
         .annotate(has_sensitive_consent=sensitive_consent_exists())
     )

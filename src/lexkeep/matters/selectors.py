@@ -13,11 +13,14 @@ from lexkeep.clients.search import matter_ids_matching
 from lexkeep.clients.visibility import matter_visibility_q
 from lexkeep.matters.models import FeeReceipt, Hearing, Matter, MatterParty
 
+#: Lists show people by name only: don't build whole user rows for them.
+_PEOPLE = User.objects.only("id", "username", "full_name")
+
 
 def _people() -> list[Prefetch[str]]:
     return [
-        Prefetch("handling_lawyers", queryset=User.objects.order_by("pk")),
-        Prefetch("assistants", queryset=User.objects.order_by("pk")),
+        Prefetch("handling_lawyers", queryset=_PEOPLE.order_by("pk")),
+        Prefetch("assistants", queryset=_PEOPLE.order_by("pk")),
     ]
 
 
