@@ -217,7 +217,7 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
             credit_code=_credit_code(rng, n),
             legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN),
             registered_address=f"{rng.choice(PLACES)}市高新区{rng.randrange(1, 99)}号",
-            phone=f"010-{rng.randrange(10**7, 10**8)}",
+            phone=f"010-{rng.randrange(60000000, 79999999)}",
             owner=owner,
         )
     name = f"{rng.choice(PLACES)}市{rng.choice(GOV)}{n}"
@@ -229,7 +229,7 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
         credit_code=_credit_code(rng, n, prefix="11"),
         legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN),
         registered_address=f"{rng.choice(PLACES)}市政务中心",
-        phone=f"010-{rng.randrange(10**7, 10**8)}",
+        phone=f"010-{rng.randrange(60000000, 79999999)}",
         owner=owner,
     )
 

@@ -246,7 +246,7 @@ def _new_client(rng: random.Random, n: int, actor: User, owner: User) -> Client:
             registered_address=(
                 f"{rng.choice(PLACES)}市高新区创业大道{rng.randrange(1, 99)}号"
             ),
-            phone=f"010-{rng.randrange(60000000, 89999999)}",
+            phone=f"010-{rng.randrange(60000000, 79999999)}",
             **common,
         )
     place = rng.choice(PLACES)
@@ -256,7 +256,7 @@ def _new_client(rng: random.Random, n: int, actor: User, owner: User) -> Client:
         credit_code=_credit_code(n, "11"),
         legal_representative=_person(rng),
         registered_address=f"{place}市人民大道{rng.randrange(1, 200)}号",
-        phone=f"010-{rng.randrange(60000000, 89999999)}",
+        phone=f"010-{rng.randrange(60000000, 79999999)}",
         **common,
     )
 
