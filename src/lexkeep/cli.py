@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("migrate", "Create or upgrade the database schema."),
     "createuser": ("createuser", "Create a user with one or more roles."),
     "demo": ("demo", "Load the demo firm (only into an empty database)."),
+    "sweep": ("sweep", "Run every due-date check now (duties, reminders, SLAs)."),
     "verify": ("verify", "Verify the audit chain; exit non-zero on any break."),
     "rotate-key": ("rotate_key", "Re-wrap every data key under a new master key."),
     "bench": ("bench", "Benchmark at scale against raw baselines (e.g. 'bench clients')."),

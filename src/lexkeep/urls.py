@@ -14,5 +14,6 @@ urlpatterns = [
         "public/feedback/",
         include("lexkeep.feedback.public_urls", namespace="feedback_public"),
     ),
+    path("service/", include("lexkeep.service.urls", namespace="service")),
     path("", include("lexkeep.web.urls")),
 ]

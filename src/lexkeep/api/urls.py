@@ -10,6 +10,7 @@ from lexkeep.clients.api import router as clients_router
 from lexkeep.feedback.api import public_router as feedback_public_router
 from lexkeep.feedback.api import router as feedback_router
 from lexkeep.matters.api import router as matters_router
+from lexkeep.service.api import router as service_router
 
 api = NinjaAPI(
     title="Lexkeep API",
@@ -30,3 +31,4 @@ api.add_router("", matters_router)
 api.add_router("", feedback_router)
 api.add_router("", feedback_public_router)
 api.add_router("", archives_router)
+api.add_router("", service_router)

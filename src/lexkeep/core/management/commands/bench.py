@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-SUITES = ("clients", "archives")
+SUITES = ("clients", "archives", "service")
 CHILD = "LEXKEEP_BENCH_CHILD"
 
 
@@ -29,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=100_000)
         parser.add_argument("--matters", type=int, default=500_000)
         parser.add_argument("--runs", type=int, default=200)
+        parser.add_argument(
+            "--contacts",
+            type=int,
+            default=2_000_000,
+            help="service suite: logged contacts to generate",
+        )
         parser.add_argument(
             "--volumes",
             type=int,
@@ -67,6 +73,8 @@ class Command(BaseCommand):
         tag = f"{options['suite']}-{options['clients']}-{options['matters']}"
         if options["suite"] == "archives":
             tag += f"-{options['volumes']}"
+        if options["suite"] == "service":
+            tag += f"-{options['contacts']}"
         data_dir = (bench_dir / tag).resolve()
         if options["fresh"] and data_dir.exists():
             for path in sorted(data_dir.rglob("*"), reverse=True):
@@ -85,6 +93,7 @@ class Command(BaseCommand):
             f"--clients={options['clients']}",
             f"--matters={options['matters']}",
             f"--runs={options['runs']}",
+            f"--contacts={options['contacts']}",
             f"--volumes={options['volumes']}",
             f"--pages={options['pages']}",
         ]
@@ -123,7 +132,12 @@ class Command(BaseCommand):
             setting["generated_in_s"] = round(time.perf_counter() - start, 1)
             setting_path.write_text(json.dumps(setting))
         setting["database"] = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        if options["suite"] == "archives":
+        if options["suite"] == "service":
+            from lexkeep.bench import service as service_suite
+
+            self.stdout.write(f"{options['contacts']:,} contacts, one full sweep …")
+            report = service_suite.run(setting=setting, contacts=options["contacts"])
+        elif options["suite"] == "archives":
             from lexkeep.bench import archives as archives_suite
 
             report = archives_suite.run(

@@ -1,0 +1,332 @@
+"""``lexkeep bench service``: one full duty sweep at 100,000 clients.
+
+On the generated firm (``lexkeep.bench.generate``) plus ``contacts`` logged
+contacts over the year before the benchmark day (bulk inserts of valid
+rows), run the sweep (:func:`lexkeep.service.services.sweep.sweep_duties`)
+from an empty duty table and report:
+
+* its wall time and peak memory, measured in a fresh process that does
+  only the sweep (peak RSS from ``getrusage``; and Python's own peak from
+  ``tracemalloc`` in a second fresh run);
+* the wall time of a second sweep right after (nothing left to do:
+  idempotent), and the number of rows each created;
+* the ratio of the sweep to the single SQL query that counts the same
+  overdue duties straight from clients, matters and contacts, and whether
+  both counts agree.
+
+Targets (issue): sweep ≤ 5 s and peak memory ≤ 500 MB on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from lexkeep.bench.harness import Measurement, Report
+from lexkeep.clients.models import Client
+from lexkeep.matters.models import Matter
+from lexkeep.service.choices import NON_COMPLIANT_CHANNELS
+from lexkeep.service.models import Contact, Duty, DutyRule, Notification
+
+#: The benchmark firm's "today" (the day ``generate_firm`` dates fees from).
+TODAY = dt.date(2026, 11, 26)
+#: Every generated client entered its tier this long before TODAY.
+SINCE = TODAY - dt.timedelta(days=365)
+TARGET_SECONDS = 5.0
+TARGET_MB = 500.0
+BATCH = 20_000
+
+CHANNELS = [
+    ("phone", 40),
+    ("email", 30),
+    ("wechat", 15),
+    ("in_person", 8),
+    ("firm_platform", 3),
+    ("personal_wechat", 3),
+    ("personal_qq", 1),
+]
+PURPOSES = [
+    ("general", 78),
+    ("progress_notice", 10),
+    ("email_summary", 4),
+    ("fee_statement", 4),
+    ("firm_news", 2),
+    ("service_report", 2),
+]
+SUMMARY = "电话沟通案件进展"
+
+
+def _weighted(rng: random.Random, table: list[tuple[str, int]], n: int) -> list[str]:
+    return rng.choices([v for v, _ in table], weights=[w for _, w in table], k=n)
+
+
+def _aware(day: dt.date, minutes: int) -> dt.datetime:
+    from django.utils import timezone
+
+    zone = timezone.get_default_timezone()
+    return dt.datetime.combine(day, dt.time(9), tzinfo=zone) + dt.timedelta(
+        minutes=minutes
+    )
+
+
+def generate_contacts(total: int, *, seed: int = 4) -> int:
+    """Insert contacts until the firm holds ``total``; return how many were made."""
+    have = Contact.objects.count()
+    if have >= total:
+        return 0
+    rng = random.Random(seed + have)
+    owners = dict(Client.objects.values_list("pk", "owner_id"))
+    client_ids = list(owners)
+    matters: dict[int, list[int]] = defaultdict(list)
+    for pk, client_id in Matter.objects.filter(status="open").values_list(
+        "pk", "client_id"
+    ):
+        matters[client_id].append(pk)
+    ops = connection.ops
+    table = Contact._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (client_id, matter_id, channel, direction, purpose, "
+        "user_id, occurred_at, occurred_on, summary, compliant_channel, "
+        "recorded_by_id, recorded_at) VALUES "
+        "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    made = 0
+    while made < total - have:
+        n = min(BATCH, total - have - made)
+        channels = _weighted(rng, CHANNELS, n)
+        purposes = _weighted(rng, PURPOSES, n)
+        rows = []
+        for channel, purpose in zip(channels, purposes, strict=True):
+            client_id = rng.choice(client_ids)
+            matter_id = None
+            if purpose == "progress_notice":
+                options = matters.get(client_id)
+                if options:
+                    matter_id = rng.choice(options)
+                else:
+                    purpose = "general"
+            day = TODAY - dt.timedelta(days=rng.randrange(364))
+            moment = _aware(day, rng.randrange(600))
+            stamp = ops.adapt_datetimefield_value(moment)
+            rows.append(
+                (
+                    client_id,
+                    matter_id,
+                    channel,
+                    "out",
+                    purpose,
+                    owners[client_id],
+                    stamp,
+                    ops.adapt_datefield_value(day),
+                    SUMMARY,
+                    channel not in NON_COMPLIANT_CHANNELS,
+                    owners[client_id],
+                    stamp,
+                )
+            )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+        made += n
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return made
+
+
+def _prepare_firm() -> None:
+    """Date every client's entry into its tier a year back (no tier records)."""
+    Client.objects.exclude(created_at=_aware(SINCE, 180)).update(
+        created_at=_aware(SINCE, 180)
+    )
+
+
+def _reset() -> None:
+    with transaction.atomic():
+        Notification.objects.all().delete()
+        Duty.objects.all().delete()
+
+
+_CHILD = """
+import json, resource, sys, time, tracemalloc, datetime as dt
+import django
+django.setup()
+from django.urls import get_resolver
+get_resolver().url_patterns  # a running worker has loaded its URLs already
+from django.utils import timezone
+from lexkeep.service.services.sweep import sweep_duties
+trace = sys.argv[1] == "trace"
+today = dt.date.fromisoformat(sys.argv[2])
+now = timezone.now()
+if trace:
+    tracemalloc.start()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+summary = sweep_duties(today=today, now=now)
+wall = time.perf_counter() - start
+peak = tracemalloc.get_traced_memory()[1] if trace else 0
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"wall": wall, "rss_before_kb": before, "rss_peak_kb": after,
+                  "traced_peak": peak, "summary": summary}))
+"""
+
+
+def _sweep_in_fresh_process(*, trace: bool) -> dict[str, Any]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lexkeep.settings"}
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            "trace" if trace else "plain",
+            TODAY.isoformat(),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _overdue_sql() -> tuple[str, list[Any]]:
+    """Return one SQL query counting the overdue duties from the base tables.
+
+    On a first sweep, every-N-days duties are the only ones already past
+    due: a client's (or open matter's) window runs from its last matching
+    contact, or from its tier day (engagement start) without one; it is
+    overdue when that day plus N lies before TODAY.
+    """
+    ops = connection.ops
+    since = ops.adapt_datefield_value(SINCE)
+    today = ops.adapt_datefield_value(TODAY)
+    parts: list[str] = []
+    params: list[Any] = []
+    for rule in DutyRule.objects.filter(active=True, cadence="every_n_days"):
+        limit = ops.adapt_datefield_value(
+            TODAY - dt.timedelta(days=int(rule.interval_days or 0))
+        )
+        channels = ", ".join(["%s"] * len(rule.channels))
+        purpose = " AND x.purpose = %s" if rule.purpose_required else ""
+        purpose_params = [rule.kind] if rule.purpose_required else []
+        if rule.scope == "matter":
+            start = (
+                "CASE WHEN m.engagement_start > %s THEN m.engagement_start ELSE %s END"
+            )
+            parts.append(
+                "(SELECT COUNT(*) FROM matters_matter m JOIN clients_client c "
+                "ON c.id = m.client_id WHERE m.status = 'open' AND c.tier = %s AND "
+                "COALESCE((SELECT MAX(x.occurred_on) FROM service_contact x WHERE "
+                "x.client_id = m.client_id AND x.matter_id = m.id AND x.channel "
+                f"IN ({channels}){purpose} AND x.occurred_on >= {start} AND "
+                f"x.occurred_on <= %s), {start}) < %s)"
+            )
+            params += [rule.tier, *rule.channels, *purpose_params, since, since]
+            params += [today, since, since, limit]
+        else:
+            parts.append(
+                "(SELECT COUNT(*) FROM clients_client c WHERE c.tier = %s AND "
+                "COALESCE((SELECT MAX(x.occurred_on) FROM service_contact x WHERE "
+                f"x.client_id = c.id AND x.channel IN ({channels}){purpose} AND "
+                "x.occurred_on >= %s AND x.occurred_on <= %s), %s) < %s)"
+            )
+            params += [rule.tier, *rule.channels, *purpose_params, since, today, since]
+            params += [limit]
+    return "SELECT " + " + ".join(parts), params
+
+
+def run(*, setting: dict[str, Any], contacts: int) -> Report:
+    """Generate the contacts if needed, then measure the sweep; return the report."""
+    _prepare_firm()
+    start = time.perf_counter()
+    made = generate_contacts(contacts)
+    generated_in = time.perf_counter() - start
+    total_contacts = Contact.objects.count()
+    connection.close()
+
+    _reset()
+    connection.close()
+    first = _sweep_in_fresh_process(trace=False)
+    second = _sweep_in_fresh_process(trace=False)
+    _reset()
+    connection.close()
+    traced = _sweep_in_fresh_process(trace=True)
+
+    sql, params = _overdue_sql()
+    samples = []
+    count = 0
+    for _ in range(3):
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            count = int(cursor.fetchone()[0])
+        samples.append(time.perf_counter() - began)
+    baseline = min(samples)
+    overdue = Duty.objects.filter(status="overdue").count()
+
+    rss_mb = first["rss_peak_kb"] / 1024
+    rss_delta_mb = (first["rss_peak_kb"] - first["rss_before_kb"]) / 1024
+    report = Report(
+        suite="service",
+        setting={
+            **setting,
+            "contacts": total_contacts,
+            "contacts_generated_in_s": round(generated_in, 1) if made else 0,
+            "today": TODAY.isoformat(),
+        },
+    )
+    report.measurements.append(
+        Measurement(
+            name="full sweep (fresh duty table)",
+            p50_ms=first["wall"] * 1000,
+            p95_ms=first["wall"] * 1000,
+            raw_p50_ms=baseline * 1000,
+            raw_p95_ms=baseline * 1000,
+            runs=1,
+            target_p95_ms=TARGET_SECONDS * 1000,
+            note="raw = one SQL counting the same overdue duties",
+        )
+    )
+    report.measurements.append(
+        Measurement(
+            name="second sweep (nothing to do)",
+            p50_ms=second["wall"] * 1000,
+            p95_ms=second["wall"] * 1000,
+            raw_p50_ms=baseline * 1000,
+            raw_p95_ms=baseline * 1000,
+            runs=1,
+        )
+    )
+    report.figures.update(
+        {
+            "sweep wall time (s)": round(first["wall"], 2),
+            "sweep peak RSS of its process (MB)": round(rss_mb, 1),
+            "sweep RSS growth during the sweep (MB)": round(rss_delta_mb, 1),
+            "sweep Python peak, tracemalloc (MB)": round(
+                traced["traced_peak"] / 2**20, 1
+            ),
+            "memory target met (≤ 500 MB)": rss_mb <= TARGET_MB,
+            "time target met (≤ 5 s)": first["wall"] <= TARGET_SECONDS,
+            "duties created by the first sweep": first["summary"]["created"],
+            "duties created by the second sweep": second["summary"]["created"],
+            "second sweep wall time (s)": round(second["wall"], 2),
+            "overdue after the sweep": overdue,
+            "overdue counted by one SQL": count,
+            "counts agree": overdue == count,
+            "baseline SQL (ms)": round(baseline * 1000, 1),
+            "ratio sweep / baseline SQL": round(first["wall"] / baseline, 2)
+            if baseline
+            else None,
+            "first sweep summary": first["summary"],
+            "database file": str(settings.DATABASES["default"]["NAME"]),
+        }
+    )
+    return report

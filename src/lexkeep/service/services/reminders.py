@@ -1,0 +1,157 @@
+"""Reminders of service duties, in the app and by email (SPEC §4).
+
+The responsible user (the client's relationship owner) is reminded once
+when an open duty falls due within ``reminder_days_before`` days (default
+2: on day ``due − 2``, ``due − 1`` or ``due`` itself) and once when it is
+overdue. Each duty carries the time of each reminder, set in the same
+transaction that writes the notification, so running the sweep again
+sends nothing twice. One notification and one email per user and kind
+summarise that user's duties, whatever their number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lexkeep.accounts.models import User
+from lexkeep.service.choices import DutyKind, DutyStatus
+from lexkeep.service.models import Duty, Notification, ServicePolicy
+
+#: Duties listed by name in one reminder email; the rest are counted.
+LISTED_PER_EMAIL = 20
+
+
+@dataclass
+class _Digest:
+    count: int = 0
+    lines: list[tuple[dt.date, str, str]] = field(default_factory=list)
+
+
+def _mark(qs: QuerySet[Duty], field_name: str) -> dict[int, _Digest]:
+    """Stamp ``qs`` as reminded and return a digest of it per responsible user.
+
+    The stamp is the wall-clock time of this call, so the rows just stamped
+    are exactly those carrying it.
+    """
+    stamp = timezone.now()
+    qs.update(**{field_name: stamp})
+    stamped = Duty.objects.filter(**{field_name: stamp}, responsible__isnull=False)
+    digests: dict[int, _Digest] = defaultdict(_Digest)
+    for row in stamped.values("responsible_id").annotate(n=Count("pk")).order_by():
+        digests[row["responsible_id"]].count = row["n"]
+    listed = (
+        stamped.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("responsible_id")],
+                order_by=[F("due_date").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=LISTED_PER_EMAIL)
+        .order_by("responsible_id", "due_date", "pk")
+        .values_list("responsible_id", "due_date", "client__name", "rule__kind")
+    )
+    for user_id, due, client_name, kind in listed:
+        digests[user_id].lines.append((due, client_name, kind))
+    return digests
+
+
+def _texts(kind: str, count: int, days: int) -> tuple[str, str]:
+    if kind == Notification.Kind.DUE_SOON:
+        text = ngettext(
+            "%(count)s service duty falls due within %(days)s days.",
+            "%(count)s service duties fall due within %(days)s days.",
+            count,
+        ) % {"count": count, "days": days}
+        return text, _("Service duties due soon")
+    text = ngettext(
+        "%(count)s service duty is overdue.",
+        "%(count)s service duties are overdue.",
+        count,
+    ) % {"count": count}
+    return text, _("Service duties overdue")
+
+
+def _notify(
+    digests: dict[int, _Digest], *, kind: str, now: dt.datetime, days: int
+) -> tuple[int, list[EmailMessage]]:
+    if not digests:
+        return 0, []
+    status = "open" if kind == Notification.Kind.DUE_SOON else "overdue"
+    url = f"{reverse('service:duties')}?scope=mine&status={status}"
+    users = User.objects.filter(pk__in=list(digests), is_active=True).only(
+        "pk", "email", "username", "full_name"
+    )
+    notes: list[Notification] = []
+    mails: list[EmailMessage] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for user in users:
+            digest = digests[user.pk]
+            text, subject = _texts(kind, digest.count, days)
+            notes.append(
+                Notification(user=user, kind=kind, text=text, url=url, created_at=now)
+            )
+            if user.email:
+                kinds = dict(DutyKind.choices)
+                listed = [
+                    f"{due:%Y-%m-%d}  {name}  {kinds.get(kind, kind)}"
+                    for due, name, kind in digest.lines
+                ]
+                body = "\n".join([text, "", *listed])
+                if digest.count > len(digest.lines):
+                    body += "\n…"
+                mails.append(
+                    EmailMessage(
+                        subject=f"[Lexkeep] {subject}", body=body, to=[user.email]
+                    )
+                )
+    Notification.objects.bulk_create(notes)
+    return len(notes), mails
+
+
+def send_reminders(
+    *, today: dt.date, now: dt.datetime, policy: ServicePolicy
+) -> dict[str, int]:
+    """Remind responsible users of duties due soon and overdue, once each.
+
+    Emails leave after the transaction commits.
+    """
+    days = int(policy.reminder_days_before)
+    due_soon = Duty.objects.filter(
+        status=DutyStatus.OPEN,
+        due_date__gte=today,
+        due_date__lte=today + dt.timedelta(days=days),
+        reminded_due_at__isnull=True,
+    )
+    overdue = Duty.objects.filter(
+        Q(status=DutyStatus.OVERDUE), reminded_overdue_at__isnull=True
+    )
+    soon_digests = _mark(due_soon, "reminded_due_at")
+    overdue_digests = _mark(overdue, "reminded_overdue_at")
+    soon_notes, soon_mails = _notify(
+        soon_digests, kind=Notification.Kind.DUE_SOON, now=now, days=days
+    )
+    late_notes, late_mails = _notify(
+        overdue_digests, kind=Notification.Kind.OVERDUE, now=now, days=days
+    )
+    mails = soon_mails + late_mails
+    if mails:
+        transaction.on_commit(lambda: get_connection().send_messages(mails))
+    return {
+        "reminded_due": sum(d.count for d in soon_digests.values()),
+        "reminded_overdue": sum(d.count for d in overdue_digests.values()),
+        "notifications": soon_notes + late_notes,
+        "emails": len(mails),
+    }

@@ -1,0 +1,157 @@
+"""The sweep: idempotent, set-based, re-derives on tier change, reminds once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from lexkeep.clients.models import TierChange
+from lexkeep.clients.services import client_tier_override
+from lexkeep.service.models import Duty, Notification
+from tests.service.conftest import at, d, duties, live
+
+pytestmark = pytest.mark.django_db
+
+
+def _firm_of(n, mk_client, mk_matter, hearing):
+    for i in range(n):
+        tier = ("strategic", "key", "ordinary")[i % 3]
+        client = mk_client(tier, since=d("2026-01-01"))
+        if tier == "ordinary":
+            matter = mk_matter(client, filing_date=d("2026-03-20"))
+            hearing(matter, d("2026-03-25"))
+
+
+def test_running_twice_creates_nothing_twice(mk_client, mk_matter, hearing, log, sweep):
+    _firm_of(6, mk_client, mk_matter, hearing)
+    first = sweep(d("2026-03-16"))
+    rows = list(Duty.objects.order_by("pk").values_list("pk", "status", "period_key"))
+    notes = Notification.objects.count()
+    assert first["created"] == len(rows) > 0
+    second = sweep(d("2026-03-16"))
+    assert second["created"] == 0
+    assert second["overdue"] == 0 and second["notifications"] == 0
+    assert (
+        list(Duty.objects.order_by("pk").values_list("pk", "status", "period_key"))
+        == rows
+    )
+    assert Notification.objects.count() == notes
+    # Per client, rule and period, at most one live duty.
+    assert Duty.objects.exclude(status="cancelled").count() == len(
+        set(
+            Duty.objects.exclude(status="cancelled").values_list(
+                "client", "rule", "period_key"
+            )
+        )
+    )
+
+
+@pytest.mark.parametrize("clients", [3, 30])
+def test_query_count_does_not_grow_with_clients(
+    clients, mk_client, mk_matter, hearing, sweep, django_assert_max_num_queries
+):
+    _firm_of(clients, mk_client, mk_matter, hearing)
+    with django_assert_max_num_queries(90):
+        sweep(d("2026-03-16"))
+    with django_assert_max_num_queries(90):
+        sweep(d("2026-03-31"))
+
+
+def test_tier_change_cancels_old_duties_and_derives_from_that_day(
+    firm, mk_client, log, sweep
+):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-03-02"))
+    key_pending = {
+        x.rule.code for x in Duty.objects.filter(client=client).exclude(status="done")
+    }
+    assert "key-call" in key_pending
+    client_tier_override(
+        actor=firm["partner"], client=client, tier="strategic", reason="品牌影响"
+    )
+    TierChange.objects.filter(client=client, new_tier="strategic").update(
+        changed_at=at(d("2026-03-10"), 15)
+    )
+    log(client, "phone", d("2026-03-09"))  # before the change: the old tier's
+    result = sweep(d("2026-03-10"))
+    # The call of 9 March, while still key, met the key call; the rest of
+    # the key duties (email summary, report, survey) are cancelled.
+    assert duties(client, "key-call")[-1].status == "done"
+    assert result["cancelled"] == 3
+    cancelled = Duty.objects.filter(client=client, status="cancelled")
+    assert {x.rule.tier for x in cancelled} == {"key"}
+    assert set(cancelled.values_list("cancel_reason", flat=True)) == {"tier_changed"}
+    assert duties(client, "firm-news")[0].status == "open"  # every tier: kept
+    (contact,) = live(client, "strategic-contact")
+    assert (contact.period_start, contact.due_date) == (
+        d("2026-03-10"),
+        d("2026-03-24"),
+    )
+    assert live(client, "strategic-meeting")[0].period_key == "0:2026-03"
+    assert live(client, "strategic-symposium")[0].due_date == d("2026-03-31")
+    assert (
+        Duty.objects.filter(client=client, rule__tier="key").count()
+        == len(cancelled)
+        + Duty.objects.filter(client=client, rule__tier="key", status="done").count()
+    )
+
+
+def test_responsible_follows_the_owner(firm, mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-03-02"))
+    client.owner = firm["partner"]
+    client.save()
+    result = sweep(d("2026-03-03"))
+    assert result["reassigned"] > 0
+    assert set(
+        Duty.objects.filter(client=client, status="open").values_list(
+            "responsible", flat=True
+        )
+    ) == {firm["partner"].pk}
+
+
+def test_reminders_are_sent_once(
+    firm, mk_client, sweep, django_capture_on_commit_callbacks
+):
+    senior = firm["senior"]
+    senior.email = "senior@firm.example"
+    senior.save()
+    client = mk_client("key", since=d("2026-01-01"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(d("2026-01-13"))  # key call due 01-15: within 2 days
+    assert len(mail.outbox) == 1
+    assert "senior@firm.example" in mail.outbox[0].to
+    assert client.name in mail.outbox[0].body
+    note = Notification.objects.get(user=senior)
+    assert note.kind == "due_soon" and "service:duties" not in note.url
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(d("2026-01-14"))
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(d("2026-01-16"))  # now overdue: one more
+    assert len(mail.outbox) == 2
+    assert Notification.objects.filter(user=senior, kind="overdue").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(d("2026-01-17"))
+    assert len(mail.outbox) == 2
+
+
+def test_no_reminder_three_days_ahead(
+    firm, mk_client, sweep, django_capture_on_commit_callbacks
+):
+    firm["senior"].email = "senior@firm.example"
+    firm["senior"].save()
+    mk_client("key", since=d("2026-01-01"))
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(d("2026-01-12"))  # key call due 01-15: 3 days ahead
+    assert mail.outbox == []
+
+
+def test_lexkeep_sweep_command_runs_the_registry(mk_client, capsys):
+    mk_client("key", since=d("2026-01-01"))
+    call_command("sweep", "--today", "2026-02-02")
+    out = capsys.readouterr().out
+    assert "lexkeep.service.tasks.sweep_duties" in out and "created=" in out
+    call_command("sweep", "--today", "2026-02-02", "--json")
+    assert '"created": 0' in capsys.readouterr().out
