@@ -15,5 +15,6 @@ urlpatterns = [
         include("lexkeep.feedback.public_urls", namespace="feedback_public"),
     ),
     path("service/", include("lexkeep.service.urls", namespace="service")),
+    path("archives/", include("lexkeep.archives.urls", namespace="archives")),
     path("", include("lexkeep.web.urls")),
 ]
