@@ -108,3 +108,17 @@ def _audit_log_emptied_before_flush(request: pytest.FixtureRequest) -> Iterator[
     yield
     with append_only_suspended(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditentry")
+
+
+@pytest.fixture
+def english_messages(settings) -> Iterator[None]:
+    """Check messages by their English ids (the Chinese UI is tested in views).
+
+    Use in a module with ``pytestmark = pytest.mark.usefixtures(...)`` or
+    request it; the default language of the system stays Chinese.
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

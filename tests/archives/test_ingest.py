@@ -20,6 +20,11 @@ from tests.archives.conftest import Upload, scan_image, scan_pdf
 MB = 1024 * 1024
 
 
+@pytest.fixture(autouse=True)
+def _english(english_messages):
+    """Messages are checked by their English ids."""
+
+
 def _inspect(data: bytes, name: str):
     return inspect_scan(data=data, name=name, min_dpi=300, max_bytes=100 * MB)
 

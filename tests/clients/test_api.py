@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 from lexkeep.clients.models import Client, Consent
 from lexkeep.core.models import AuditEntry
@@ -13,11 +12,8 @@ from tests.clients.conftest import next_credit_code, next_resident_id
 
 
 @pytest.fixture(autouse=True)
-def english_messages(settings):
-    """Check messages by their English ids (the Chinese UI is tested in views)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """Messages are checked by their English ids."""
 
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import translation
 
 from lexkeep.clients.models import Client, ClientDomain, TierChange
 from lexkeep.clients.selectors import client_history
@@ -24,11 +23,8 @@ from tests.clients.conftest import consent_input, credit_code, next_resident_id
 
 
 @pytest.fixture(autouse=True)
-def english_messages(settings):
-    """Check messages by their English ids (the Chinese UI is tested in views)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """Messages are checked by their English ids."""
 
 
 pytestmark = pytest.mark.django_db

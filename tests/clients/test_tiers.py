@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from lexkeep.accounts.models import Role, Seniority
 from lexkeep.clients.models import Client, TierChange
@@ -26,11 +25,8 @@ from lexkeep.clients.tasks import recompute_tiers_nightly
 
 
 @pytest.fixture(autouse=True)
-def english_messages(settings):
-    """Check messages by their English ids (the Chinese UI is tested in views)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """Messages are checked by their English ids."""
 
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from lexkeep.clients.validators import (
     validate_credit_code,
@@ -15,11 +14,8 @@ from tests.clients.conftest import credit_code, resident_id
 
 
 @pytest.fixture(autouse=True)
-def english_messages(settings):
-    """Check messages by their English ids (the Chinese UI is tested in views)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english_messages):
+    """Messages are checked by their English ids."""
 
 
 VALID_ID = resident_id("11010119900307451")
