@@ -414,6 +414,31 @@ class TestLifecycle:
         html = archivist.get(url).content.decode()
         assert "SS-P-01" in html
 
+        # A page added after filing: a copy-sync task, closed on its page.
+        response = archivist.post(
+            url + "materials/",
+            {
+                "category": Category.BUSINESS_HANDLING,
+                "material_type": MaterialType.JUDGMENT,
+                "title": "民事调解书补入",
+                "page_count": 2,
+            },
+        )
+        assert response.status_code == 302
+        html = archivist.get("/archives/sync/").content.decode()
+        assert "民事调解书补入" in html
+        task = archive.sync_tasks.get()
+        response = archivist.post(f"/archives/sync/{task.pk}/done/", {"note": "已打印"})
+        assert response.status_code == 302
+        task.refresh_from_db()
+        assert task.done_at is not None and task.note == "已打印"
+        # The lawyer may not add to a filed volume.
+        response = staff.post(
+            url + "materials/",
+            {"category": "fees", "material_type": "invoice", "title": "发票"},
+        )
+        assert response.status_code == 403
+
     def test_invalid_transition_gives_a_message(self, client, firm, closed_archive):
         archive = closed_archive()
         sign_in(client, firm["archivist"])

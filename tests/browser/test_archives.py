@@ -88,6 +88,7 @@ def new_page(browser, live_server):
 
 
 def shot(page, name: str) -> None:
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky top bar stays on top
     page.screenshot(path=str(SHOTS / f"archives_{name}.png"), full_page=True)
 
 
