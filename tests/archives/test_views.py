@@ -15,10 +15,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client as HttpClient
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lexkeep.archives.choices import ArchiveStatus, Category, MaterialType
-from lexkeep.archives.models import Archive, ArchiveEvent, Cabinet, Material
+from lexkeep.archives.models import (
+    Archive,
+    ArchiveEvent,
+    Cabinet,
+    FixityRun,
+    Material,
+)
 from lexkeep.core.models import AuditEntry
 from tests.archives.conftest import scan_image, scan_pdf
 from tests.web.helpers import sign_in
@@ -180,8 +186,18 @@ class TestDesks:
         assert Cabinet.objects.filter(code="FS-Z-01").exists()
 
     def test_fixity_page(self, client, firm):
+        FixityRun.objects.create(
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+            checked=3,
+            ok=False,
+            altered=[{"blob": "ab/cdef", "archive_number": "2026-SS-0009"}],
+        )
         sign_in(client, firm["archivist"])
-        assert client.get("/archives/fixity/").status_code == 200
+        html = client.get("/archives/fixity/").content.decode()
+        assert "2026-SS-0009" in html and "chip-danger" in html
+        sign_in(client, firm["partner"])
+        assert client.get("/archives/fixity/").status_code == 403
 
 
 class TestVolumePage:
