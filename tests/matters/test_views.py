@@ -313,3 +313,20 @@ class TestConflictCheckPages:
         )
         assert response.status_code == 400
         assert "利益冲突检索尚未作出决定" in response.content.decode()
+
+
+def test_closed_matter_links_to_its_archive_volume(firm, mk_client, mk_matter):
+    """Closing a matter opens its volume; the matter page links to it."""
+    from django.test import Client as HttpClient
+
+    from lexkeep.matters.services import matter_close
+    from tests.web.helpers import sign_in
+
+    matter = mk_matter(mk_client("北京星河科技有限公司"))
+    matter_close(
+        actor=firm["partner"], matter=matter, business_end_date=matter.engagement_start
+    )
+    page = sign_in(HttpClient(), firm["partner"]).get(f"/matters/{matter.pk}/")
+    archive = matter.archive
+    assert f"/archives/{archive.pk}/" in page.content.decode()
+    assert archive.archive_number in page.content.decode()

@@ -112,6 +112,15 @@ def archive_get(*, actor: User, pk: int) -> Archive:
     )
 
 
+def archive_for_matter(*, actor: User, matter_pk: int) -> Archive | None:
+    """Return the archive volume of a matter, if it has one ``actor`` may see."""
+    return (
+        Archive.objects.filter(archive_visibility_q(actor), matter_id=matter_pk)
+        .only("id", "archive_number", "status", "collection_due")
+        .first()
+    )
+
+
 def archive_lookup(*, actor: User, number: str) -> Archive:
     """Return the archive whose number (scanned or typed) is ``number``."""
     return (

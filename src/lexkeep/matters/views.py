@@ -106,9 +106,12 @@ def render_matter(
     may_edit = services.may_edit(user, matter)
     is_open = matter.status == Matter.Status.OPEN
     fees = list(selectors.fee_receipt_list(actor=user, matter_pk=matter.pk))
+    from lexkeep.archives.selectors import archive_for_matter
+
     context: dict[str, Any] = {
         "matter": matter,
         "check": matter.conflict_check,
+        "archive": archive_for_matter(actor=user, matter_pk=matter.pk),
         "fees": fees,
         "fees_total": sum((f.amount for f in fees), start=0),
         "may_edit": may_edit,
