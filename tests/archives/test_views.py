@@ -8,8 +8,10 @@ what they must (403/404) and run a constant number of queries.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -454,6 +456,17 @@ class TestLifecycle:
             {"category": "fees", "material_type": "invoice", "title": "发票"},
         )
         assert response.status_code == 403
+        # The filing ledger lists the volume; its Excel export is logged.
+        ledger = archivist.get("/archives/ledger/").content.decode()
+        assert archive.archive_number in ledger
+        export = archivist.get("/archives/ledger/?format=xlsx")
+        assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+        book = openpyxl.load_workbook(io.BytesIO(export.content), read_only=True)
+        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        assert rows[1][0] == archive.archive_number
+        assert AuditEntry.objects.filter(
+            action="archives.ledger_exported", actor=firm["archivist"]
+        ).exists()
 
     def test_invalid_transition_gives_a_message(self, client, firm, closed_archive):
         archive = closed_archive()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("mine/", views.collection, name="mine"),
     path("review/", views.review_queue, name="review"),
     path("desk/", views.filing_desk, name="desk"),
+    path("ledger/", views.filing_ledger, name="ledger"),
     path("cabinets/", views.cabinet_map, name="cabinets"),
     path("sync/", views.sync_tasks, name="sync"),
     path("sync/<int:pk>/done/", views.sync_task_done, name="sync_done"),

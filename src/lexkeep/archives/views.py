@@ -51,6 +51,7 @@ from lexkeep.archives.services import (
     archive_submit,
     cabinet_create,
     checklist_for,
+    filing_ledger_export,
     is_archivist,
     material_add,
     material_file_read,
@@ -98,6 +99,9 @@ def desks_for(user: User) -> list[dict[str, Any]]:
         )
     if archivist:
         desks.append({"key": "desk", "label": _("Filing desk"), "url": "archives:desk"})
+    desks.append(
+        {"key": "ledger", "label": _("Filing ledger"), "url": "archives:ledger"}
+    )
     desks.append(
         {"key": "cabinets", "label": _("Cabinet map"), "url": "archives:cabinets"}
     )
@@ -211,6 +215,38 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def _require_archivist(user: User) -> None:
     if not is_archivist(user):
         raise PermissionDenied(_("Only the archivist works here."))
+
+
+@area_view(ARCHIVES)
+def filing_ledger(request: HttpRequest) -> HttpResponse:
+    """The filing ledger 《档案归档台账》, filtered; ``?format=xlsx`` for Excel."""
+    user = actor(request)
+    form = ArchiveFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    lawyer = filters.get("lawyer")
+    rows = selectors.filing_ledger(
+        actor=user,
+        archive_class=filters.get("archive_class") or "",
+        tier=filters.get("tier") or "",
+        year=filters.get("year") or None,
+        lawyer=lawyer.pk if lawyer else None,
+        q=filters.get("q") or "",
+    ).select_related("client", "handling_lawyer", "cabinet")
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            filing_ledger_export(actor=user, rows=rows),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+        response["Content-Disposition"] = 'attachment; filename="filing-ledger.xlsx"'
+        return response
+    context = {
+        "form": form,
+        "page": paginate(request, rows),
+        "query": query_without_page(request),
+    }
+    return _page(request, "archives/ledger.html", "ledger", context)
 
 
 @area_view(ARCHIVES)

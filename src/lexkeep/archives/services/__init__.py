@@ -14,6 +14,7 @@ from lexkeep.archives.services.checklist import (
     checklist_set,
     missing_items,
 )
+from lexkeep.archives.services.ledger import filing_ledger_export
 from lexkeep.archives.services.materials import (
     archive_store,
     material_add,
@@ -36,6 +37,7 @@ from lexkeep.archives.services.volumes import (
 )
 
 __all__ = [
+    "filing_ledger_export",
     "ARCHIVE_LIFECYCLE",
     "REVIEW_CHECKLIST",
     "ChecklistItem",
