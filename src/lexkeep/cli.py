@@ -18,7 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("sweep", "Run every due-date check now (duties, reminders, SLAs)."),
     "verify": ("verify", "Verify the audit chain; exit non-zero on any break."),
     "rotate-key": ("rotate_key", "Re-wrap every data key under a new master key."),
-    "bench": ("bench", "Benchmark at scale against raw baselines (e.g. 'bench clients')."),
+    "bench": (
+        "bench",
+        "Benchmark at scale against raw baselines (e.g. 'bench clients').",
+    ),
     "worker": ("run_huey", "Run only the background worker (Huey consumer)."),
     "manage": ("", "Run any Django management command."),
 }

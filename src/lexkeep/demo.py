@@ -15,7 +15,7 @@ from django.db import transaction
 from lexkeep.accounts.models import Department, Role, Seniority, User
 from lexkeep.accounts.services import user_create
 
-DEMO_PASSWORD = "Lexkeep@2026"
+DEMO_PASSWORD = "Lexkeep@2026"  # noqa: S105 - published demo password, README
 
 
 @dataclass(frozen=True)

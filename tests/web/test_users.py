@@ -63,7 +63,10 @@ def test_only_the_director_manages_users(firm, who):
     assert response.status_code == 403
     assert not User.objects.filter(username="newbie").exists()
     target = firm["staff"]
-    assert client.post(reverse("web:user_toggle_active", args=[target.pk])).status_code == 403
+    assert (
+        client.post(reverse("web:user_toggle_active", args=[target.pk])).status_code
+        == 403
+    )
     target.refresh_from_db()
     assert target.is_active
     assert AuditEntry.objects.filter(action="auth.denied", actor=firm[who]).exists()
@@ -79,7 +82,9 @@ def test_director_resets_an_authenticator(firm):
     assert AuditEntry.objects.filter(action="auth.2fa_reset").exists()
     # The partner's next page sends them to set up a new authenticator.
     fresh = Client()
-    fresh.force_login(firm["partner"], backend="django.contrib.auth.backends.ModelBackend")
+    fresh.force_login(
+        firm["partner"], backend="django.contrib.auth.backends.ModelBackend"
+    )
     assert reverse("accounts:two_factor") in fresh.get("/").url
     del partner_client
 
@@ -99,7 +104,9 @@ def test_disabling_a_user_revokes_tokens_and_blocks_sign_in(firm):
     assert firm["director"].is_active
 
 
-def test_user_list_runs_constant_queries(firm, make_user, django_assert_max_num_queries):
+def test_user_list_runs_constant_queries(
+    firm, make_user, django_assert_max_num_queries
+):
     client = sign_in(Client(), firm["director"])
     client.get(reverse("web:users"))
     with django_assert_max_num_queries(12) as few:

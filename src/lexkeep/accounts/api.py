@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
 
 from lexkeep.accounts.models import ApiToken, User
 from lexkeep.accounts.schemas import (
@@ -56,8 +56,8 @@ def _check_second_factor(user: User, otp: str | None) -> None:
     summary="Exchange username and password for an API token",
 )
 def token_create(request: HttpRequest, payload: TokenRequest) -> TokenOut:
-    from axes.helpers import get_lockout_message
     from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_lockout_message
 
     if AxesProxyHandler.is_locked(request, {"username": payload.username}):
         raise HttpError(429, get_lockout_message())

@@ -167,9 +167,7 @@ class Matter(models.Model):
             models.Index(fields=["client", "status"]),
             models.Index(fields=["status", "domain"]),
             # The matter list's order, alone and under the status filter.
-            models.Index(
-                fields=["-engagement_start", "-id"], name="matter_list_order"
-            ),
+            models.Index(fields=["-engagement_start", "-id"], name="matter_list_order"),
             models.Index(
                 fields=["status", "-engagement_start", "-id"],
                 name="matter_list_status_order",

@@ -56,7 +56,7 @@ class UserCreateForm(forms.Form):
     seniority = forms.ChoiceField(
         label=_("Seniority (lawyers)"), choices=(), required=False
     )
-    supervisor = forms.ModelChoiceField(
+    supervisor: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Supervising lawyer (assistants)"), queryset=None, required=False
     )
     department = forms.CharField(label=_("Department"), max_length=100, required=False)

@@ -254,7 +254,13 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         if target.is_active:
-            messages.success(request, _("%(name)s can sign in again.") % {"name": target.display_name})
+            messages.success(
+                request,
+                _("%(name)s can sign in again.") % {"name": target.display_name},
+            )
         else:
-            messages.success(request, _("%(name)s can no longer sign in.") % {"name": target.display_name})
+            messages.success(
+                request,
+                _("%(name)s can no longer sign in.") % {"name": target.display_name},
+            )
     return redirect("web:users")

@@ -30,4 +30,5 @@ class DataKey(models.Model):
         verbose_name_plural = _("data key")
 
     def __str__(self) -> str:
-        return f"DataKey {self.pk} ({self.purpose}{':' + self.scope if self.scope else ''})"
+        scope = f":{self.scope}" if self.scope else ""
+        return f"DataKey {self.pk} ({self.purpose}{scope})"
