@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from lexkeep.accounts.models import User
-from lexkeep.archives.documents import ledger_xlsx
 from lexkeep.archives.models import Archive
 from lexkeep.core.audit import audit_log
 
@@ -16,6 +15,9 @@ def filing_ledger_export(*, actor: User, rows: QuerySet[Archive]) -> bytes:
     The ledger names clients, so its export is an export of personal data:
     the audit chain records who exported how many rows, never their content.
     """
+    # documents imports the services; import it here to keep the graph acyclic.
+    from lexkeep.archives.documents import ledger_xlsx
+
     count = rows.count()
     data = ledger_xlsx(rows.iterator())
     audit_log(
