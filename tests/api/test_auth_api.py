@@ -191,3 +191,20 @@ def test_openapi_and_docs(client, firm):
     assert "/api/v1/auth/token" in paths
     assert "/api/v1/me" in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/clients?owner=99999999999999999999999",
+        "/api/v1/matters?client=99999999999999999999999",
+        "/api/v1/clients?offset=99999999999999999999999",
+        "/api/v1/clients/review-status?today=0001-01-01",
+        "/api/v1/feedback/summary?quarter=9999Q4",
+    ],
+)
+def test_values_out_of_range_are_client_errors(client, firm, url):
+    """Input no database or calendar can hold is refused, never a 500."""
+    token = get_token(client, "senior")
+    response = client.get(url, **auth(token))
+    assert 400 <= response.status_code < 500, (url, response.status_code)

@@ -291,6 +291,43 @@ class TestMatterChanges:
                 matter_key_dates_set(actor=firm["staff"], matter=fresh, dates=dates)
             assert field in exc.value.message_dict, dates
 
+    def test_end_dates_follow_the_lifecycle(self, firm, acme, mk_matter):
+        """The business end is recorded by closing; no future judgments; a
+        filed volume's retention dates are fixed (SPEC §3, §7.3)."""
+        from lexkeep.matters.services import matter_close
+
+        matter = mk_matter(acme)
+        with pytest.raises(ValidationError) as exc:
+            matter_key_dates_set(
+                actor=firm["staff"],
+                matter=matter,
+                dates={"business_end_date": timezone.localdate()},
+            )
+        assert "business_end_date" in exc.value.message_dict
+        future = timezone.localdate() + dt.timedelta(days=30)
+        with pytest.raises(ValidationError) as exc:
+            matter_key_dates_set(
+                actor=firm["staff"], matter=matter, dates={"judgment_date": future}
+            )
+        assert "judgment_date" in exc.value.message_dict
+        matter_close(
+            actor=firm["partner"],
+            matter=matter,
+            business_end_date=matter.engagement_start,
+        )
+        matter.refresh_from_db()
+        archive = matter.archive
+        archive.filed_on = timezone.localdate()
+        archive.save(update_fields=["filed_on"])
+        matter = Matter.objects.get(pk=matter.pk)
+        with pytest.raises(ValidationError) as exc:
+            matter_key_dates_set(
+                actor=firm["staff"],
+                matter=matter,
+                dates={"business_end_date": timezone.localdate()},
+            )
+        assert "business_end_date" in exc.value.message_dict
+
     def test_non_litigation_has_no_judgment(self, firm, acme, mk_matter):
         matter = mk_matter(acme, domain="non_litigation", sub_domain="mna")
         with pytest.raises(ValidationError) as exc:

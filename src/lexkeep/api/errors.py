@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -41,6 +42,17 @@ def validation_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
             for message in messages
         ]
     return [{"field": "__all__", "message": m} for m in exc.messages]
+
+
+def _out_of_range(api: NinjaAPI, request: HttpRequest) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": _("A value in the request is out of range."),
+            "errors": [{"field": "__all__", "message": _("A value is out of range.")}],
+        },
+        status=400,
+    )
 
 
 def install_error_handlers(api: NinjaAPI) -> None:
@@ -103,6 +115,30 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request,
             {"detail": str(exc), "state": exc.current, "action": exc.action},
+            status=409,
+        )
+
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        return _out_of_range(api, request)
+
+    @api.exception_handler(ValueError)
+    def on_value_error(request: HttpRequest, exc: ValueError) -> HttpResponse:
+        # Input that passed the schema but no date, number or database can
+        # hold (year 10000, a 30-digit id): a client error, never a 500.
+        return _out_of_range(api, request)
+
+    @api.exception_handler(DataError)
+    def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        return _out_of_range(api, request)
+
+    @api.exception_handler(IntegrityError)
+    def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        if "datatype mismatch" in str(exc):  # SQLite: an integer too large
+            return _out_of_range(api, request)
+        return api.create_response(
+            request,
+            {"detail": _("The change conflicts with existing data; reload and retry.")},
             status=409,
         )
 

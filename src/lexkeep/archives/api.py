@@ -22,7 +22,6 @@ from lexkeep.archives.documents import (
     catalog_pdf,
     catalog_xlsx,
     cover_pdf,
-    ledger_xlsx,
 )
 from lexkeep.archives.models import Archive, Cabinet, Material
 from lexkeep.archives.ocr import ocr_available
@@ -65,6 +64,7 @@ from lexkeep.archives.services import (
     cabinet_create,
     checklist_for,
     checklist_set,
+    filing_ledger_export,
     is_archivist,
     material_add,
     material_file_read,
@@ -168,7 +168,8 @@ def ledger_export(request: HttpRequest, filters: Query[ArchiveFilters]) -> HttpR
         q=filters.q,
     )
     response = HttpResponse(
-        ledger_xlsx(rows.iterator()), content_type=XLSX_CONTENT_TYPE
+        filing_ledger_export(actor=_actor(request), rows=rows),
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = 'attachment; filename="filing-ledger.xlsx"'
     return response

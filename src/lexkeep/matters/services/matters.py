@@ -343,6 +343,49 @@ def matter_update(*, actor: User, matter: Matter, data: dict[str, Any]) -> Matte
     return matter
 
 
+#: Dates that end the business: recorded by closing the matter (SPEC §3, §7.1).
+_END_DATES = ("business_end_date", "counsel_end_date")
+#: Dates that have happened once recorded (a filing date may be planned).
+_PAST_DATES = ("judgment_date", "judgment_effective_date", *_END_DATES)
+#: Dates the retention period counts from (SPEC §7.3).
+_RETENTION_DATES = ("judgment_effective_date", *_END_DATES)
+
+
+def _key_date_change_errors(
+    matter: Matter, dates: dict[str, date | None]
+) -> dict[str, list[str]]:
+    """Return errors for key-date changes the matter's lifecycle does not allow.
+
+    The end of the business is recorded by closing the matter (which opens
+    its archive volume), never on an open matter; judgments and ends are
+    not in the future; once the archive volume is filed, the dates its
+    retention counts from are fixed.
+    """
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    changed = {f: v for f, v in dates.items() if getattr(matter, f) != v}
+    for field, value in changed.items():
+        if field in _END_DATES and matter.status == Matter.Status.OPEN:
+            errors.setdefault(field, []).append(
+                _("Close the matter to record the end of its business.")
+            )
+        if field in _PAST_DATES and value is not None and value > today:
+            errors.setdefault(field, []).append(_("This date cannot be in the future."))
+    filed = (
+        hasattr(matter, "archive")
+        and getattr(matter.archive, "filed_on", None) is not None
+    )
+    if filed:
+        for field in changed.keys() & set(_RETENTION_DATES):
+            errors.setdefault(field, []).append(
+                _(
+                    "The archive volume is filed and its retention counts from "
+                    "this date; it can no longer change."
+                )
+            )
+    return errors
+
+
 @transaction.atomic
 def matter_key_dates_set(
     *, actor: User, matter: Matter, dates: dict[str, date | None]
@@ -357,6 +400,7 @@ def matter_key_dates_set(
     require_edit(actor, matter)
     unknown = sorted(set(dates) - set(KEY_DATE_FIELDS))
     raise_if({field: [_("This is not a key date.")] for field in unknown})
+    raise_if(_key_date_change_errors(matter, dates))
     for field, value in dates.items():
         setattr(matter, field, value)
     raise_if(key_date_errors(matter))
