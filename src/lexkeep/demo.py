@@ -11,6 +11,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from lexkeep.accounts.models import Department, Role, Seniority, User
 from lexkeep.accounts.services import user_create
@@ -80,7 +81,11 @@ def demo_load() -> list[tuple[DemoUser, User]]:
         )
         created[spec.username] = user
         result.append((spec, user))
-    for module_name in DEMO_STEPS:
-        if find_spec(module_name) is not None:
-            import_module(module_name).load(created)
+    # The demo replays months of work; its reminders would flood the console.
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+    ):
+        for module_name in DEMO_STEPS:
+            if find_spec(module_name) is not None:
+                import_module(module_name).load(created)
     return result
