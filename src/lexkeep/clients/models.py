@@ -145,6 +145,11 @@ class Client(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["tier", "name"]),
+            # The filtered client list: type and tier, in name order.
+            models.Index(
+                fields=["tier", "client_type", "name", "id"],
+                name="client_list_tier_type",
+            ),
             models.Index(fields=["client_type", "name"]),
             models.Index(fields=["owner", "name"]),
         ]
