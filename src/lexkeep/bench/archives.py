@@ -34,38 +34,47 @@ from lexkeep.accounts.models import Role, User
 from lexkeep.accounts.services import api_token_create
 from lexkeep.archives.choices import ArchiveClass, ArchiveStatus
 from lexkeep.archives.fixity import fixity_scan
-from lexkeep.archives.models import Archive, Cabinet
+from lexkeep.archives.models import Archive, ArchiveSequence, Cabinet
 from lexkeep.archives.scans import assemble_pdf, scan_page_jpeg
 from lexkeep.archives.services import archive_store, material_add
 from lexkeep.bench.harness import Measurement, Report, measure
+from lexkeep.bench.loader import bulk_load, insert_rows, next_id
 from lexkeep.clients.choices import Domain, Tier
 from lexkeep.clients.models import Client
 from lexkeep.matters.models import ConflictCheck, Matter
 
 TARGET_P95_MS = 50.0
 PAGES_PER_FILE = 20
-BATCH = 5000
+BATCH = 20_000
 CODES = {"litigation": "SS", "non_litigation": "FS", "counsel": "GW"}
 DOMAIN = {
-    "litigation": Domain.LITIGATION,
-    "non_litigation": Domain.NON_LITIGATION,
-    "counsel": Domain.COUNSEL,
+    "litigation": Domain.LITIGATION.value,
+    "non_litigation": Domain.NON_LITIGATION.value,
+    "counsel": Domain.COUNSEL.value,
 }
+CLASSES = list(ArchiveClass.values)
+YEARS = list(range(2016, 2026))
 
 
 def generate_volumes(volumes: int, seed: int = 5) -> dict[str, Any]:
-    """Bulk-create ``volumes`` closed matters with their volumes (no files)."""
+    """Write ``volumes`` closed matters with their volumes (no files).
+
+    Raw multi-row INSERTs with explicit ids (``lexkeep.bench.loader``), in
+    transactions of ``BATCH`` volumes; indexes are built after the load.
+    Each matter has a cleared conflict check and its handling lawyer; each
+    filed volume a cabinet of its class and tier; the number sequences
+    continue after the generated numbers.
+    """
     rng = random.Random(seed)  # noqa: S311 - test data
-    lawyers = list(User.objects.filter(role_assignments__role=Role.LAWYER)[:50])
+    lawyers = list(
+        User.objects.filter(role_assignments__role=Role.LAWYER).values_list(
+            "pk", flat=True
+        )[:50]
+    )
     partner = User.objects.filter(role_assignments__role=Role.PARTNER).first()
-    clients = list(Client.objects.values_list("pk", "tier")[:20000])
-    classes = list(ArchiveClass.values)
-    statuses = [ArchiveStatus.FILED] * 8 + [
-        ArchiveStatus.COLLECTING,
-        ArchiveStatus.SUBMITTED,
-        ArchiveStatus.APPROVED,
-    ]
-    years = list(range(2016, 2026))
+    if partner is None or not lawyers:
+        raise RuntimeError("generate the firm before its volumes")
+    clients = list(Client.objects.values_list("pk", "tier", "name")[:20000])
     seq: dict[tuple[int, str], int] = {}
     cabinets = {
         (cls, tier): Cabinet.objects.get_or_create(
@@ -78,79 +87,143 @@ def generate_volumes(volumes: int, seed: int = 5) -> dict[str, Any]:
                 "boxes_per_shelf": 50,
                 "capacity": 10_000_000,
             },
-        )[0]
-        for cls in classes
+        )[0].pk
+        for cls in CLASSES
         for tier in Tier.values
     }
-    done = 0
-    while done < volumes:
-        size = min(BATCH, volumes - done)
-        with transaction.atomic():
-            checks = ConflictCheck.objects.bulk_create(
-                [
-                    ConflictCheck(
-                        subject_name="bench",
-                        searched_by=partner,
-                        decision=ConflictCheck.Decision.CLEAR,
-                    )
-                    for _ in range(size)
-                ]
-            )
-            rows = []
-            for check in checks:
-                cls = rng.choice(classes)
-                client_id, tier = rng.choice(clients)
-                year = rng.choice(years)
-                end = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-                rows.append((check, cls, client_id, tier, year, end))
-            matters = Matter.objects.bulk_create(
-                [
-                    Matter(
-                        name=f"基准案件{done + i}",
-                        name_normalized=f"基准案件{done + i}",
-                        client_id=client_id,
-                        domain=DOMAIN[cls],
-                        supervising_lawyer=partner,
-                        engagement_start=end - dt.timedelta(days=200),
-                        status=Matter.Status.CLOSED,
-                        business_end_date=end,
-                        conflict_check=check,
-                    )
-                    for i, (check, cls, client_id, _t, _y, end) in enumerate(rows)
-                ]
-            )
-            archives = []
-            for matter, (_c, cls, client_id, tier, year, end) in zip(
-                matters, rows, strict=True
-            ):
-                n = seq[(year, cls)] = seq.get((year, cls), 0) + 1
-                status = rng.choice(statuses)
-                filed = status == ArchiveStatus.FILED
-                archives.append(
-                    Archive(
-                        archive_number=f"{year}-{CODES[cls]}-{n:06d}",
-                        year=year,
-                        archive_class=cls,
-                        matter=matter,
-                        client_id=client_id,
-                        client_tier=tier,
-                        status=status,
-                        handling_lawyer=rng.choice(lawyers),
-                        end_date=end,
-                        collection_due=end + dt.timedelta(days=5),
-                        retention_from=end,
-                        retention_until=None
-                        if tier == Tier.STRATEGIC
-                        else end.replace(year=end.year + 10),
-                        filed_on=end + dt.timedelta(days=10) if filed else None,
-                        cabinet=cabinets[(cls, tier)] if filed else None,
-                        shelf=1 if filed else None,
-                        box=1 if filed else None,
-                    )
+    with bulk_load(VOLUME_TABLES):
+        done = 0
+        while done < volumes:
+            size = min(BATCH, volumes - done)
+            with transaction.atomic():
+                _volume_batch(
+                    rng, size, done, partner.pk, lawyers, clients, cabinets, seq
                 )
-            Archive.objects.bulk_create(archives)
-        done += size
+            done += size
+        ArchiveSequence.objects.bulk_create(
+            ArchiveSequence(year=year, archive_class=cls, last=last)
+            for (year, cls), last in seq.items()
+        )
     return {"volumes": volumes}
+
+
+_STATUSES = [ArchiveStatus.FILED.value] * 8 + [
+    ArchiveStatus.COLLECTING.value,
+    ArchiveStatus.SUBMITTED.value,
+    ArchiveStatus.APPROVED.value,
+]
+_ARCHIVE_FIELDS = [
+    "archive_number",
+    "year",
+    "archive_class",
+    "matter",
+    "client",
+    "client_tier",
+    "status",
+    "handling_lawyer",
+    "end_date",
+    "collection_due",
+    "retention_from",
+    "retention_until",
+    "filed_on",
+    "cabinet",
+    "shelf",
+    "box",
+]
+#: The tables ``generate_volumes`` fills (their indexes are built after).
+VOLUME_TABLES = [ConflictCheck, Matter, Matter.handling_lawyers.through, Archive]
+
+
+def _volume_batch(
+    rng: random.Random,
+    size: int,
+    done: int,
+    partner: int,
+    lawyers: list[int],
+    clients: list[tuple[int, str, str]],
+    cabinets: dict[tuple[str, str], int],
+    seq: dict[tuple[int, str], int],
+) -> None:
+    """Write ``size`` conflict checks, closed matters, lawyers and volumes."""
+    first_check = next_id(ConflictCheck)
+    first_matter = next_id(Matter)
+    checks, matters, handling, archives = [], [], [], []
+    clear = ConflictCheck.Decision.CLEAR.value
+    closed = Matter.Status.CLOSED.value
+    filed_status = ArchiveStatus.FILED.value
+    strategic = Tier.STRATEGIC.value
+    for i in range(size):
+        check_id, matter_id = first_check + i, first_matter + i
+        cls = rng.choice(CLASSES)
+        client_id, tier, client_name = rng.choice(clients)
+        year = rng.choice(YEARS)
+        end = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        lawyer = rng.choice(lawyers)
+        name = f"基准案件{done + i}"
+        checks.append((check_id, client_name, partner, clear, partner, client_id))
+        matters.append(
+            (
+                matter_id,
+                name,
+                name,
+                client_id,
+                DOMAIN[cls],
+                partner,
+                (end - dt.timedelta(days=200)).isoformat(),
+                closed,
+                end.isoformat(),
+                check_id,
+                partner,
+            )
+        )
+        handling.append((matter_id, lawyer))
+        n = seq[(year, cls)] = seq.get((year, cls), 0) + 1
+        status = rng.choice(_STATUSES)
+        filed = status == filed_status
+        archives.append(
+            (
+                f"{year}-{CODES[cls]}-{n:06d}",
+                year,
+                cls,
+                matter_id,
+                client_id,
+                tier,
+                status,
+                lawyer,
+                end.isoformat(),
+                (end + dt.timedelta(days=5)).isoformat(),
+                end.isoformat(),
+                None if tier == strategic else f"{year + 10}{end.isoformat()[4:]}",
+                (end + dt.timedelta(days=10)).isoformat() if filed else None,
+                cabinets[(cls, tier)] if filed else None,
+                1 if filed else None,
+                1 if filed else None,
+            )
+        )
+    insert_rows(
+        ConflictCheck,
+        ["id", "subject_name", "searched_by", "decision", "decided_by", "client"],
+        checks,
+    )
+    insert_rows(
+        Matter,
+        [
+            "id",
+            "name",
+            "name_normalized",
+            "client",
+            "domain",
+            "supervising_lawyer",
+            "engagement_start",
+            "status",
+            "business_end_date",
+            "conflict_check",
+            "created_by",
+        ],
+        matters,
+    )
+    insert_rows(Matter.handling_lawyers.through, ["matter", "user"], handling)
+    insert_rows(Archive, _ARCHIVE_FIELDS, archives)
 
 
 def _api(user: User) -> Callable[[str], Any]:

@@ -1,8 +1,9 @@
 """Generate a law firm at scale for benchmarks: users, clients, matters.
 
-Rows are written with ``bulk_create`` in batches (the business services
-write one row at a time with full validation and would take hours for half a
-million matters); the generated values are valid all the same — ID numbers
+Rows are written in batches of raw INSERTs (``lexkeep.bench.loader``; the
+business services write one row at a time with full validation and would
+take hours for half a million matters); the generated values are valid all
+the same — ID numbers
 and credit codes carry correct check characters, every matter has a cleared
 conflict check, owners fit their client's tier.
 """
@@ -11,16 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from stdnum.cn import ric, uscc
 
 from lexkeep.accounts.models import Role, RoleAssignment, Seniority, User
+from lexkeep.bench.loader import bulk_load, insert_rows, next_id
 from lexkeep.clients.choices import (
     SUB_DOMAINS,
     ClientType,
@@ -33,7 +33,6 @@ from lexkeep.clients.models import Client, ClientDomain, Consent
 from lexkeep.clients.normalize import normalize_name
 from lexkeep.matters.models import ConflictCheck, FeeReceipt, Matter, MatterParty
 
-T = TypeVar("T")
 BATCH = 5000
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
@@ -125,11 +124,6 @@ class FirmSize:
     seed: int = 20261126
 
 
-def _batches(items: list[T], size: int = BATCH) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _resident_id(n: int, gender: str) -> str:
     """Return the ``n``-th distinct valid resident ID number (GB 11643)."""
     region = REGIONS[n % len(REGIONS)]
@@ -201,6 +195,7 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
             phone=f"139{rng.randrange(10**8):08d}",
             address=f"{rng.choice(PLACES)}市某区某路{rng.randrange(1, 999)}号",
             owner=owner,
+            created_by=owner,
         )
     if kind_roll < 0.95:
         kind = rng.choice(list(EnterpriseKind))
@@ -219,6 +214,7 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
             registered_address=f"{rng.choice(PLACES)}市高新区{rng.randrange(1, 99)}号",
             phone=f"010-{rng.randrange(60000000, 79999999)}",
             owner=owner,
+            created_by=owner,
         )
     name = f"{rng.choice(PLACES)}市{rng.choice(GOV)}{n}"
     return Client(
@@ -231,67 +227,31 @@ def _client_row(rng: random.Random, n: int, staff: dict[str, list[User]]) -> Cli
         registered_address=f"{rng.choice(PLACES)}市政务中心",
         phone=f"010-{rng.randrange(60000000, 79999999)}",
         owner=owner,
+        created_by=owner,
     )
 
 
 def generate_firm(size: FirmSize) -> dict[str, Any]:
     """Fill an empty database with a firm of ``size``; return what was made.
 
-    Each batch is its own transaction (a single one would grow the SQLite
-    write-ahead log to gigabytes); the benchmark database is throw-away, so
-    SQLite skips fsync while it is filled.
+    Clients go through ``bulk_create`` (their ID numbers are encrypted and
+    blind-indexed per row); the bulk of the rows — matters, their checks,
+    lawyers, parties and fees — are raw multi-row INSERTs with explicit ids
+    inside ``bulk_load``, each batch its own transaction.
     """
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous=OFF")
     rng = random.Random(size.seed)
-    staff = _users(rng)
-    lawyers = staff["senior"] + staff["staff"] + staff["partner"]
-    searcher = staff["partner"][0]
-    today = dt.date(2026, 11, 26)
-
-    clients: list[Client] = []
-    for batch_start in range(0, size.clients, BATCH):
-        rows = [
-            _client_row(rng, n, staff)
-            for n in range(batch_start, min(batch_start + BATCH, size.clients))
-        ]
-        with transaction.atomic():
-            clients.extend(Client.objects.bulk_create(rows))
-    Consent.objects.bulk_create(
-        (
-            Consent(
-                client=c,
-                kind=Consent.Kind.SENSITIVE,
-                purpose="办理委托事项",
-                scope="身份证号码",
-                use="仅用于本所办理委托事项",
-                signed_on=today,
-            )
-            for c in clients
-            if c.id_number
-        ),
-        batch_size=BATCH,
-    )
-    domains = []
-    for c in clients:
-        domain = rng.choice(list(Domain))
-        subs = SUB_DOMAINS[domain]
-        domains.append(
-            ClientDomain(
-                client=c, domain=domain, sub_domain=rng.choice(subs) if subs else ""
-            )
-        )
-    ClientDomain.objects.bulk_create(domains, batch_size=BATCH)
-
-    made = 0
-    while made < size.matters:
-        with transaction.atomic():
-            made += _matter_batch(
-                rng, clients, staff, lawyers, searcher, today, made, size.matters
-            )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    with bulk_load(FIRM_TABLES):
+        staff = _users(rng)
+        lawyers = staff["senior"] + staff["staff"] + staff["partner"]
+        searcher = staff["partner"][0]
+        today = dt.date(2026, 11, 26)
+        clients = _clients(rng, size.clients, staff, today)
+        made = 0
+        while made < size.matters:
+            with transaction.atomic():
+                made += _matter_batch(
+                    rng, clients, staff, lawyers, searcher, today, made, size.matters
+                )
     return {
         "clients": len(clients),
         "matters": made,
@@ -301,9 +261,53 @@ def generate_firm(size: FirmSize) -> dict[str, Any]:
     }
 
 
+def _clients(
+    rng: random.Random, count: int, staff: dict[str, list[User]], today: dt.date
+) -> list[tuple[int, str]]:
+    """Write ``count`` clients with consents and domains; return (id, name)."""
+    clients: list[Client] = []
+    for batch_start in range(0, count, BATCH):
+        rows = [
+            _client_row(rng, n, staff)
+            for n in range(batch_start, min(batch_start + BATCH, count))
+        ]
+        with transaction.atomic():
+            clients.extend(Client.objects.bulk_create(rows))
+    signed = today.isoformat()
+    with transaction.atomic():
+        insert_rows(
+            Consent,
+            ["client", "kind", "purpose", "scope", "use", "signed_on", "recorded_by"],
+            (
+                (
+                    c.pk,
+                    Consent.Kind.SENSITIVE.value,
+                    "办理委托事项",
+                    "身份证号码",
+                    "仅用于本所办理委托事项",
+                    signed,
+                    c.owner_id,
+                )
+                for c in clients
+                if c.id_number
+            ),
+        )
+        domains = list(Domain.values)
+        picked: list[tuple[int, str, str]] = []
+        for c in clients:
+            domain = rng.choice(domains)
+            subs = SUB_DOMAINS[domain]
+            picked.append((c.pk, domain, rng.choice(subs) if subs else ""))
+        insert_rows(ClientDomain, ["client", "domain", "sub_domain"], picked)
+    return [(c.pk, c.name) for c in clients]
+
+
+MATTER_KINDS = ["合同纠纷", "股权转让", "劳动争议", "知识产权", "常年顾问", "并购重组"]
+
+
 def _matter_batch(
     rng: random.Random,
-    clients: list[Client],
+    clients: list[tuple[int, str]],
     staff: dict[str, list[User]],
     lawyers: list[User],
     searcher: User,
@@ -312,65 +316,96 @@ def _matter_batch(
     total: int,
 ) -> int:
     """Write one batch of matters with their checks, lawyers, parties and fees."""
-    through = Matter.handling_lawyers.through
-    seq = made
     count = min(BATCH, total - made)
+    first_check = next_id(ConflictCheck)
+    first_matter = next_id(Matter)
     owners = [rng.choice(clients) for _ in range(count)]
-    checks = ConflictCheck.objects.bulk_create(
-        ConflictCheck(
-            subject_name=c.name,
-            searched_by=searcher,
-            decision=ConflictCheck.Decision.CLEAR,
-            decided_by=searcher,
-            client=c,
-        )
-        for c in owners
+    insert_rows(
+        ConflictCheck,
+        ["id", "subject_name", "searched_by", "decision", "decided_by", "client"],
+        (
+            (first_check + i, name, searcher.pk, CLEAR, searcher.pk, client_id)
+            for i, (client_id, name) in enumerate(owners)
+        ),
     )
+    domains = list(Domain.values)
+    supervisors = [u.pk for u in staff["senior"] + staff["partner"]]
+    lawyer_ids = [u.pk for u in lawyers]
     matters = []
-    for client, check in zip(owners, checks, strict=True):
-        seq += 1
-        domain = rng.choice(list(Domain))
+    handling = []
+    parties = []
+    fees = []
+    for i, (client_id, client_name) in enumerate(owners):
+        seq = made + i + 1
+        pk = first_matter + i
+        domain = rng.choice(domains)
         subs = SUB_DOMAINS[domain]
         start = today - dt.timedelta(days=rng.randrange(3650))
         closed = rng.random() < 0.6
-        name = f"{client.name}{rng.choice(['合同纠纷', '股权转让', '劳动争议', '知识产权', '常年顾问', '并购重组'])}{seq}"  # noqa: E501
+        name = f"{client_name}{rng.choice(MATTER_KINDS)}{seq}"
+        supervisor = rng.choice(supervisors)
         matters.append(
-            Matter(
-                name=name,
-                name_normalized=normalize_name(name),
-                case_number=f"({start.year}){rng.choice(COURTS)}民初{seq}号",
-                client=client,
-                domain=domain,
-                sub_domain=rng.choice(subs) if subs else "",
-                supervising_lawyer=rng.choice(staff["senior"] + staff["partner"]),
-                engagement_start=start,
-                agreed_fee=Decimal(rng.randrange(10_000, 2_000_000)),
-                status=Matter.Status.CLOSED if closed else Matter.Status.OPEN,
-                business_end_date=start + dt.timedelta(days=200) if closed else None,
-                conflict_check=check,
+            (
+                pk,
+                name,
+                normalize_name(name),
+                f"({start.year}){rng.choice(COURTS)}民初{seq}号",
+                client_id,
+                domain,
+                rng.choice(subs) if subs else "",
+                supervisor,
+                start.isoformat(),
+                rng.randrange(10_000, 2_000_000),
+                CLOSED if closed else OPEN,
+                (start + dt.timedelta(days=200)).isoformat() if closed else None,
+                first_check + i,
+                supervisor,
             )
         )
-    matters = Matter.objects.bulk_create(matters)
-    through.objects.bulk_create(
-        through(matter_id=m.pk, user_id=rng.choice(lawyers).pk) for m in matters
-    )
-    MatterParty.objects.bulk_create(
-        MatterParty(
-            matter=m,
-            role=MatterParty.Role.COUNTERPARTY,
-            name=(party := f"{rng.choice(BRANDS)}{rng.choice(INDUSTRIES)}有限公司"),
-            name_normalized=normalize_name(party),
-        )
-        for m in matters
-        if rng.random() < 0.5
-    )
-    FeeReceipt.objects.bulk_create(
-        FeeReceipt(
-            matter=m,
-            amount=Decimal(rng.randrange(1_000, 500_000)),
-            received_on=today - dt.timedelta(days=rng.randrange(700)),
-        )
-        for m in matters
-        if rng.random() < 0.3
-    )
+        handling.append((pk, rng.choice(lawyer_ids)))
+        if rng.random() < 0.5:
+            party = f"{rng.choice(BRANDS)}{rng.choice(INDUSTRIES)}有限公司"
+            parties.append((pk, COUNTERPARTY, party, normalize_name(party)))
+        if rng.random() < 0.3:
+            received = today - dt.timedelta(days=rng.randrange(700))
+            amount = rng.randrange(1_000, 500_000)
+            fees.append((pk, amount, received.isoformat(), searcher.pk))
+    insert_rows(Matter, MATTER_FIELDS, matters)
+    insert_rows(Matter.handling_lawyers.through, ["matter", "user"], handling)
+    insert_rows(MatterParty, ["matter", "role", "name", "name_normalized"], parties)
+    insert_rows(FeeReceipt, ["matter", "amount", "received_on", "recorded_by"], fees)
     return count
+
+
+#: The columns a generated matter gives (the rest take their defaults).
+MATTER_FIELDS = [
+    "id",
+    "name",
+    "name_normalized",
+    "case_number",
+    "client",
+    "domain",
+    "sub_domain",
+    "supervising_lawyer",
+    "engagement_start",
+    "agreed_fee",
+    "status",
+    "business_end_date",
+    "conflict_check",
+    "created_by",
+]
+CLEAR = ConflictCheck.Decision.CLEAR.value
+CLOSED = Matter.Status.CLOSED.value
+OPEN = Matter.Status.OPEN.value
+COUNTERPARTY = MatterParty.Role.COUNTERPARTY.value
+#: Every table the firm generator fills (their indexes are built after).
+FIRM_TABLES = [
+    Client,
+    Consent,
+    ClientDomain,
+    ConflictCheck,
+    Matter,
+    Matter.handling_lawyers.through,
+    MatterParty,
+    FeeReceipt,
+]
