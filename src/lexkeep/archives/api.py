@@ -26,6 +26,9 @@ from lexkeep.archives.documents import (
 from lexkeep.archives.models import Archive, Cabinet, Material
 from lexkeep.archives.ocr import ocr_available
 from lexkeep.archives.schemas import (
+    AlertCountOut,
+    AlertOut,
+    AlertsMarkedOut,
     ArchiveDetailOut,
     ArchiveFilters,
     ArchiveOut,
@@ -46,6 +49,9 @@ from lexkeep.archives.schemas import (
     SyncTaskOut,
 )
 from lexkeep.archives.selectors import (
+    alert_get,
+    alert_list,
+    alert_unread_count,
     archive_get,
     archive_list,
     archive_lookup,
@@ -58,6 +64,8 @@ from lexkeep.archives.selectors import (
 from lexkeep.archives.services import (
     ARCHIVE_LIFECYCLE,
     ChecklistItem,
+    alert_mark_all_read,
+    alert_mark_read,
     archive_file,
     archive_review,
     archive_submit,
@@ -384,6 +392,45 @@ def sync_tasks(request: HttpRequest) -> Any:
 def sync_done(request: HttpRequest, task_id: int, payload: SyncDoneIn) -> Any:
     task = sync_task_list(actor=_actor(request), open_only=False).get(pk=task_id)
     return sync_task_complete(actor=_actor(request), task=task, note=payload.note)
+
+
+@router.get(
+    "/archive-alerts",
+    response=list[AlertOut],
+    summary="My archive alerts, newest first (unread only unless unread=false)",
+)
+@paginate(LimitOffsetPagination)
+def alerts(request: HttpRequest, unread: bool = True) -> Any:
+    return alert_list(actor=_actor(request), unread_only=unread)
+
+
+@router.get(
+    "/archive-alerts/unread-count",
+    response=AlertCountOut,
+    summary="How many of my archive alerts are unread",
+)
+def alerts_unread(request: HttpRequest) -> Any:
+    return {"unread": alert_unread_count(actor=_actor(request))}
+
+
+@router.post(
+    "/archive-alerts/{int:alert_id}/read",
+    response={200: AlertOut, **_ERRORS},
+    summary="Mark one of my archive alerts read",
+)
+def alert_read(request: HttpRequest, alert_id: int) -> Any:
+    alert = alert_get(actor=_actor(request), pk=alert_id)
+    return alert_mark_read(actor=_actor(request), alert=alert)
+
+
+@router.post(
+    "/archive-alerts/read-all",
+    response={200: AlertsMarkedOut, **_ERRORS},
+    summary="Mark all my archive alerts read",
+)
+def alerts_read_all(request: HttpRequest) -> Any:
+    marked = alert_mark_all_read(actor=_actor(request))
+    return {"marked": marked, "unread": alert_unread_count(actor=_actor(request))}
 
 
 @router.get(

@@ -7,9 +7,11 @@ scan, a missing required item or a wrong cabinet shows next to its input.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lexkeep.accounts.models import User
@@ -260,3 +262,35 @@ class SyncDoneForm(BaseForm):
     """Close a copy-sync task with a note."""
 
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class ChecklistItemForm(BaseForm):
+    """A required item of a domain's checklist: its label and what satisfies it.
+
+    The service checks the rules again (SPEC §7.1); its errors name the item
+    by position (``items[3].label``) and are shown on this form's fields.
+    """
+
+    label = forms.CharField(label=_("Required material"), max_length=100)
+    material_types = forms.MultipleChoiceField(
+        label=_("Satisfied by any of these material types"),
+        choices=[],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "type-choices"}),
+        error_messages={"required": _("Choose one or more material types.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every type, grouped by category, without the select's empty choice.
+        self.fields["material_types"].choices = _type_choices()[1:]  # type: ignore[attr-defined]
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show the service's per-item errors on this form's fields."""
+        if hasattr(exc, "error_dict"):
+            exc = ValidationError(
+                {
+                    re.sub(r"^items\[\d+\]\.", "", key): messages
+                    for key, messages in exc.message_dict.items()
+                }
+            )
+        super().add_service_errors(exc)

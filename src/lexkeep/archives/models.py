@@ -109,7 +109,9 @@ class RequiredMaterial(models.Model):
     """One item of the required-materials checklist of a domain (SPEC §7.1).
 
     An item is satisfied by any material of one of its ``material_types``.
-    The director may adjust the list per business domain.
+    The director may adjust the list per business domain; an item taken off
+    the list is kept inactive (reasons given for it on submitted volumes
+    still name it) and may be put back.
     """
 
     domain = models.CharField(_("domain"), max_length=16, choices=Domain.choices)
@@ -117,6 +119,7 @@ class RequiredMaterial(models.Model):
     label = models.CharField(_("label"), max_length=100)
     material_types = models.JSONField(_("satisfied by material types"), default=list)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("required"), default=True)
 
     class Meta:
         verbose_name = _("required material")
@@ -459,6 +462,7 @@ class ArchiveAlert(models.Model):
         verbose_name = _("archive alert")
         verbose_name_plural = _("archive alerts")
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self) -> str:
         return f"{self.recipient_id}: {self.kind}"

@@ -176,3 +176,21 @@ class ChecklistItemIn(Schema):
     key: str
     label: str
     material_types: list[str]
+
+
+class AlertOut(Schema):
+    id: int
+    kind: str
+    archive: int | None = Field(None, alias="archive_id")
+    message: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class AlertCountOut(Schema):
+    unread: int
+
+
+class AlertsMarkedOut(Schema):
+    marked: int
+    unread: int

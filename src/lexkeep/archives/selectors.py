@@ -281,6 +281,16 @@ def alert_list(*, actor: User, unread_only: bool = True) -> QuerySet[ArchiveAler
     return alerts.order_by("-created_at", "-id")
 
 
+def alert_get(*, actor: User, pk: int) -> ArchiveAlert:
+    """Return alert ``pk`` if it was sent to ``actor`` (else DoesNotExist → 404)."""
+    return ArchiveAlert.objects.select_related("archive").get(pk=pk, recipient=actor)
+
+
+def alert_unread_count(*, actor: User) -> int:
+    """Return how many archive alerts ``actor`` has not read (the tab's badge)."""
+    return ArchiveAlert.objects.filter(recipient=actor, read_at__isnull=True).count()
+
+
 def fixity_run_list() -> QuerySet[FixityRun]:
     """Return the kept fixity runs, newest first."""
     return FixityRun.objects.order_by("-started_at", "-id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lexkeep.archives import views
+from lexkeep.archives import views, views_alerts, views_checklist
 from lexkeep.web.views import area_page
 
 app_name = "archives"
@@ -17,6 +17,20 @@ urlpatterns = [
     path("sync/", views.sync_tasks, name="sync"),
     path("sync/<int:pk>/done/", views.sync_task_done, name="sync_done"),
     path("fixity/", views.fixity, name="fixity"),
+    path("alerts/", views_alerts.alerts, name="alerts"),
+    path("alerts/<int:pk>/read/", views_alerts.alert_read, name="alert_read"),
+    path("alerts/read-all/", views_alerts.alerts_read_all, name="alerts_read_all"),
+    path("checklist/", views_checklist.checklist, name="checklist"),
+    path(
+        "checklist/<int:pk>/edit/",
+        views_checklist.checklist_item_edit,
+        name="checklist_edit",
+    ),
+    path(
+        "checklist/<int:pk>/<slug:action>/",
+        views_checklist.checklist_item_act,
+        name="checklist_act",
+    ),
     path("<int:pk>/", views.archive_detail, name="detail"),
     path("<int:pk>/materials/", views.material_create, name="material_add"),
     path(

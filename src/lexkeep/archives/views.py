@@ -57,6 +57,7 @@ from lexkeep.archives.services import (
     material_file_read,
     material_reorder,
     may_collect,
+    may_edit_checklist,
     may_review,
     missing_items,
     sync_task_complete,
@@ -113,10 +114,26 @@ def desks_for(user: User) -> list[dict[str, Any]]:
         desks.append(
             {"key": "fixity", "label": _("Fixity checks"), "url": "archives:fixity"}
         )
+    if may_edit_checklist(user):
+        desks.append(
+            {
+                "key": "checklist",
+                "label": _("Required materials"),
+                "url": "archives:checklist",
+            }
+        )
+    desks.append(
+        {
+            "key": "alerts",
+            "label": _("Alerts"),
+            "url": "archives:alerts",
+            "badge": selectors.alert_unread_count(actor=user),
+        }
+    )
     return desks
 
 
-def _page(
+def desk_page(
     request: HttpRequest, template: str, desk: str, context: dict[str, Any], **kw: Any
 ) -> HttpResponse:
     context = {
@@ -163,7 +180,7 @@ def archive_list(request: HttpRequest) -> HttpResponse:
     }
     if _is_htmx(request):
         return render(request, "archives/_archive_results.html", context)
-    return _page(request, "archives/list.html", "list", context)
+    return desk_page(request, "archives/list.html", "list", context)
 
 
 @area_view(ARCHIVES)
@@ -191,7 +208,7 @@ def collection(request: HttpRequest) -> HttpResponse:
     volumes = list(selectors.collection_list(actor=user))
     today = timezone.localdate()
     late = [a for a in volumes if a.collection_late or a.collection_due < today]
-    return _page(
+    return desk_page(
         request,
         "archives/collection.html",
         "mine",
@@ -209,7 +226,9 @@ def collection(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """The submitted volumes the user may review (never their own)."""
     volumes = selectors.review_queue(actor=actor(request))
-    return _page(request, "archives/review_queue.html", "review", {"volumes": volumes})
+    return desk_page(
+        request, "archives/review_queue.html", "review", {"volumes": volumes}
+    )
 
 
 def _require_archivist(user: User) -> None:
@@ -246,7 +265,7 @@ def filing_ledger(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, rows),
         "query": query_without_page(request),
     }
-    return _page(request, "archives/ledger.html", "ledger", context)
+    return desk_page(request, "archives/ledger.html", "ledger", context)
 
 
 @area_view(ARCHIVES)
@@ -255,7 +274,7 @@ def filing_desk(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     _require_archivist(user)
     volumes = list(selectors.filing_desk(actor=user))
-    return _page(request, "archives/filing_desk.html", "desk", {"volumes": volumes})
+    return desk_page(request, "archives/filing_desk.html", "desk", {"volumes": volumes})
 
 
 def _cabinet_groups() -> list[dict[str, Any]]:
@@ -309,7 +328,7 @@ def cabinet_map(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Only the archivist or the director manages cabinets.")
         )
-    return _page(
+    return desk_page(
         request,
         "archives/cabinets.html",
         "cabinets",
@@ -324,7 +343,7 @@ def sync_tasks(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     _require_archivist(user)
     tasks = list(selectors.sync_task_list(actor=user))
-    return _page(
+    return desk_page(
         request,
         "archives/sync_tasks.html",
         "sync",
@@ -360,7 +379,7 @@ def fixity(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only the archivist and the director see this."))
     runs = list(selectors.fixity_run_list()[:20])
     alerts = list(selectors.alert_list(actor=user)[:50])
-    return _page(
+    return desk_page(
         request,
         "archives/fixity.html",
         "fixity",
@@ -461,7 +480,7 @@ def render_volume(
         context["filing_form"] = forms.get("filing") or FilingForm(
             cabinets=cabinets, initial={"shelf": 1, "box": 1}
         )
-    return _page(request, "archives/detail.html", "", context, status=status)
+    return desk_page(request, "archives/detail.html", "", context, status=status)
 
 
 def _checklist(

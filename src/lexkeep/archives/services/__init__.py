@@ -8,10 +8,19 @@ from lexkeep.archives.services._common import (
     may_review,
     sees_all_archives,
 )
+from lexkeep.archives.services.alerts import alert_mark_all_read, alert_mark_read
 from lexkeep.archives.services.checklist import (
     ChecklistItem,
     checklist_for,
+    checklist_item_add,
+    checklist_item_deactivate,
+    checklist_item_move,
+    checklist_item_restore,
+    checklist_item_update,
+    checklist_row,
+    checklist_rows,
     checklist_set,
+    may_edit_checklist,
     missing_items,
 )
 from lexkeep.archives.services.ledger import filing_ledger_export
@@ -37,6 +46,8 @@ from lexkeep.archives.services.volumes import (
 )
 
 __all__ = [
+    "alert_mark_all_read",
+    "alert_mark_read",
     "filing_ledger_export",
     "ARCHIVE_LIFECYCLE",
     "REVIEW_CHECKLIST",
@@ -52,9 +63,17 @@ __all__ = [
     "archive_sweep",
     "cabinet_create",
     "checklist_for",
+    "checklist_item_add",
+    "checklist_item_deactivate",
+    "checklist_item_move",
+    "checklist_item_restore",
+    "checklist_item_update",
+    "checklist_row",
+    "checklist_rows",
     "checklist_set",
     "collection_due",
     "is_archivist",
+    "may_edit_checklist",
     "material_add",
     "material_file_read",
     "material_reorder",

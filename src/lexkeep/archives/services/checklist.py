@@ -3,13 +3,16 @@
 Every volume needs: identity documents; the engagement contract; the power
 of attorney; the risk notice signed by the client; the legal documents of
 the matter; communication records; fee vouchers. The list is data, seeded
-with these defaults per domain on first use; the director may adjust it.
+with these defaults per domain on first use; the director may adjust it —
+add, change, reorder, take off and put back items — through
+``checklist_set``, the one write path of the API and the pages alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -86,37 +89,81 @@ def default_checklist(domain: str) -> list[ChecklistItem]:
     ]
 
 
+def _seed(domain: str) -> None:
+    """Write the standard's checklist of ``domain`` unless it has one already."""
+    if RequiredMaterial.objects.filter(domain=domain).exists():
+        return
+    with transaction.atomic():
+        for position, item in enumerate(default_checklist(domain)):
+            RequiredMaterial.objects.get_or_create(
+                domain=domain,
+                key=item.key,
+                defaults={
+                    "label": item.label,
+                    "material_types": list(item.material_types),
+                    "position": position,
+                },
+            )
+
+
+def _item(row: RequiredMaterial) -> ChecklistItem:
+    return ChecklistItem(row.key, row.label, tuple(row.material_types))
+
+
 def checklist_for(domain: str) -> list[ChecklistItem]:
     """Return the firm's checklist for ``domain``, seeding the defaults once."""
     rows = list(RequiredMaterial.objects.filter(domain=domain))
     if not rows:
-        with transaction.atomic():
-            for position, item in enumerate(default_checklist(domain)):
-                RequiredMaterial.objects.get_or_create(
-                    domain=domain,
-                    key=item.key,
-                    defaults={
-                        "label": item.label,
-                        "material_types": list(item.material_types),
-                        "position": position,
-                    },
-                )
+        _seed(domain)
         rows = list(RequiredMaterial.objects.filter(domain=domain))
     return [
-        ChecklistItem(r.key, r.label, tuple(r.material_types))
-        for r in sorted(rows, key=lambda r: (r.position, r.pk))
+        _item(r) for r in sorted(rows, key=lambda r: (r.position, r.pk)) if r.active
     ]
+
+
+def may_edit_checklist(user: User) -> bool:
+    """Only the director adjusts the required materials (SPEC §7.1)."""
+    return user.is_active and user.has_role(Role.DIRECTOR)
+
+
+def _require_director(actor: User) -> None:
+    require(
+        may_edit_checklist(actor),
+        _("Only the director may change the required materials."),
+    )
+
+
+def checklist_rows(*, actor: User, domain: str) -> list[RequiredMaterial]:
+    """Return every item of ``domain``, required ones first (the director only).
+
+    Items taken off the list follow, so that the director may put them back.
+    """
+    _require_director(actor)
+    _seed(domain)
+    return list(
+        RequiredMaterial.objects.filter(domain=domain).order_by(
+            "-active", "position", "pk"
+        )
+    )
+
+
+def checklist_row(*, actor: User, pk: int) -> RequiredMaterial:
+    """Return checklist item ``pk`` (the director only; DoesNotExist → 404)."""
+    _require_director(actor)
+    return RequiredMaterial.objects.get(pk=pk)
 
 
 @transaction.atomic
 def checklist_set(
     *, actor: User, domain: str, items: list[ChecklistItem]
 ) -> list[ChecklistItem]:
-    """Replace the checklist of ``domain`` (the director only, SPEC §7.1)."""
-    require(
-        actor.is_active and actor.has_role(Role.DIRECTOR),
-        _("Only the director may change the required materials."),
-    )
+    """Make ``items`` the checklist of ``domain`` (the director only, SPEC §7.1).
+
+    The given items become the required ones, in this order; an item left
+    out is kept inactive, and giving its key again makes it required again.
+    One audit entry names what was added, changed and taken off.
+    """
+    _require_director(actor)
     errors: dict[str, list[str]] = {}
     if domain not in Domain.values:
         errors["domain"] = [_("Unknown domain.")]
@@ -132,25 +179,115 @@ def checklist_set(
         if not item.label.strip():
             errors[f"items[{index}].label"] = [_("This field cannot be blank.")]
     raise_if(errors)
-    RequiredMaterial.objects.filter(domain=domain).delete()
+    _seed(domain)
+    existing = {
+        r.key: r
+        for r in RequiredMaterial.objects.select_for_update().filter(domain=domain)
+    }
+    before = {k: r for k, r in existing.items() if r.active}
+    added, changed = [], []
     for position, item in enumerate(items):
-        row = RequiredMaterial(
-            domain=domain,
-            key=item.key,
-            label=item.label.strip(),
-            material_types=list(item.material_types),
-            position=position,
-        )
-        row.full_clean()
+        row = existing.get(item.key) or RequiredMaterial(domain=domain, key=item.key)
+        old = before.get(item.key)
+        if old is None:
+            added.append(item.key)
+        elif old.label != item.label.strip() or list(old.material_types) != list(
+            item.material_types
+        ):
+            changed.append(item.key)
+        row.label = item.label.strip()
+        row.material_types = list(item.material_types)
+        row.position = position
+        row.active = True
+        try:
+            row.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"items[{position}].{k}": v for k, v in exc.message_dict.items()}
+            ) from None
         row.save()
+    removed = [k for k in before if k not in keys]
+    RequiredMaterial.objects.filter(domain=domain, key__in=removed).update(active=False)
     audit_log(
         action="archive.checklist_changed",
         actor=actor,
         object_type="checklist",
         object_id=domain,
-        detail={"keys": keys},
+        detail={"keys": keys, "added": added, "changed": changed, "removed": removed},
     )
     return checklist_for(domain)
+
+
+def _index(row: RequiredMaterial, items: list[ChecklistItem]) -> int:
+    """Return where ``row`` stands among ``items``; only required items qualify."""
+    keys = [i.key for i in items]
+    if row.key not in keys:
+        raise ValidationError(_("This item is not on the required list."))
+    return keys.index(row.key)
+
+
+def _free_key(domain: str) -> str:
+    """Return an unused key for a new item of ``domain`` (item_1, item_2 …)."""
+    taken = set(
+        RequiredMaterial.objects.filter(domain=domain).values_list("key", flat=True)
+    )
+    n = 1
+    while f"item_{n}" in taken:
+        n += 1
+    return f"item_{n}"
+
+
+def checklist_item_add(
+    *, actor: User, domain: str, label: str, material_types: list[str]
+) -> list[ChecklistItem]:
+    """Add a required item at the end of ``domain``'s checklist (the director)."""
+    _require_director(actor)
+    item = ChecklistItem(_free_key(domain), label, tuple(material_types))
+    return checklist_set(
+        actor=actor, domain=domain, items=[*checklist_for(domain), item]
+    )
+
+
+def checklist_item_update(
+    *, actor: User, row: RequiredMaterial, label: str, material_types: list[str]
+) -> list[ChecklistItem]:
+    """Change the label and the satisfying types of a required item."""
+    _require_director(actor)
+    items = checklist_for(row.domain)
+    items[_index(row, items)] = ChecklistItem(row.key, label, tuple(material_types))
+    return checklist_set(actor=actor, domain=row.domain, items=items)
+
+
+def checklist_item_deactivate(
+    *, actor: User, row: RequiredMaterial
+) -> list[ChecklistItem]:
+    """Take an item off the required list; it is kept and may be put back."""
+    _require_director(actor)
+    items = checklist_for(row.domain)
+    del items[_index(row, items)]
+    return checklist_set(actor=actor, domain=row.domain, items=items)
+
+
+def checklist_item_restore(
+    *, actor: User, row: RequiredMaterial
+) -> list[ChecklistItem]:
+    """Put an inactive item back at the end of the required list."""
+    _require_director(actor)
+    items = [i for i in checklist_for(row.domain) if i.key != row.key]
+    return checklist_set(actor=actor, domain=row.domain, items=[*items, _item(row)])
+
+
+def checklist_item_move(
+    *, actor: User, row: RequiredMaterial, up: bool
+) -> list[ChecklistItem]:
+    """Move a required item one place up or down the list."""
+    _require_director(actor)
+    items = checklist_for(row.domain)
+    index = _index(row, items)
+    target = index - 1 if up else index + 1
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    return checklist_set(actor=actor, domain=row.domain, items=items)
 
 
 def missing_items(archive: Archive) -> list[ChecklistItem]:
