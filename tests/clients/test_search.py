@@ -191,3 +191,102 @@ def test_api(firm, register, api_as):
     }
     assert all(h["title"] and h["url"] for h in body)
     assert api_as("external").get("/api/v1/search", q="星河").json() == []
+
+
+def _sqlite_only() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the gram index is SQLite's; PostgreSQL uses pg_trgm")
+
+
+def _client_ids(q: str) -> set[int]:
+    return set(
+        Client.objects.filter(pk__in=client_ids_matching(q)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def test_short_queries_use_the_gram_index_not_a_scan(firm, register):
+    _sqlite_only()
+    for q in ("星", "星河", "ST", "42"):
+        ids = client_ids_matching(q)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {ids.sql}", ids.params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert f"SEARCH {CLIENT_INDEX.grams}" in plan
+        assert "SCAN" not in plan
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("星", {"star", "person"}),
+        ("河", {"star"}),
+        ("星星", {"person"}),
+        ("科技", {"star"}),
+        ("st", {"english"}),
+        ("St", {"english"}),
+        ("LT", {"english"}),
+        (CODE[-2:], {"star"}),
+        ("汽", {"other"}),
+        ("司", {"star", "other"}),
+        ("%", set()),
+        ("_", set()),
+    ],
+)
+def test_short_queries_match_like_a_substring(firm, register, query, expected):
+    assert _client_ids(query) == {register[k].pk for k in expected}
+
+
+def test_gram_index_follows_changes(firm, register):
+    star = register["star"]
+    Client.objects.filter(pk=star.pk).update(
+        name="南方能源有限公司", name_normalized="南方能源"
+    )
+    assert _client_ids("河") == set()
+    assert _client_ids("能源") == {star.pk}
+    created = Client.objects.create(
+        name="河源机械厂", name_normalized="河源机械厂", client_type="enterprise"
+    )
+    assert _client_ids("河") == {created.pk}
+    assert _client_ids("源") == {star.pk, created.pk}
+    created.delete()
+    register["other"].delete()
+    assert _client_ids("源") == {star.pk}
+    assert _client_ids("汽") == set()
+
+
+def test_gram_index_holds_no_id_numbers(firm, register):
+    _sqlite_only()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT gram FROM {CLIENT_INDEX.grams} WHERE id = %s",  # noqa: S608
+            [register["person"].pk],
+        )
+        grams = {row[0] for row in cursor.fetchall()}
+    # The name's characters and pairs only: nothing of the ID number.
+    assert grams == {"李", "星", "李星", "星星"}
+
+
+def test_repair_rebuilds_the_gram_index(firm, register):
+    _sqlite_only()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {CLIENT_INDEX.grams}_ai")
+    missed = Client.objects.create(
+        name="漏网之鱼", name_normalized="漏网之鱼", client_type="enterprise"
+    )
+    assert _client_ids("漏网") == set()
+    ensure_search_index(connection)
+    assert _client_ids("漏网") == {missed.pk}
+    assert _client_ids("星河") == {register["star"].pk}
+
+
+def test_short_candidates_of_one_column(firm, register):
+    """Near-name candidates of a short name look in that column only."""
+    from lexkeep.clients.search import ids_sharing_trigrams
+
+    ids = ids_sharing_trigrams(CLIENT_INDEX, "name_normalized", "星河")
+    found = set(Client.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    assert found == {register["star"].pk}
+    ids = ids_sharing_trigrams(CLIENT_INDEX, "credit_code", "星")
+    assert not Client.objects.filter(pk__in=ids).exists()

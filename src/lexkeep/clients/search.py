@@ -8,10 +8,15 @@ only the trigram index) kept in step by triggers; PostgreSQL keeps GIN
 
 * Queries of 3 or more characters use the trigram index (``MATCH`` on a
   quoted phrase; ``ILIKE '%q%'`` on PostgreSQL).
-* Queries of 1–2 characters cannot form a trigram and use ``LIKE`` with
-  escaped wildcards. (SQLite ≤ 3.44 answers a short multi-byte ``LIKE`` on
-  a trigram table wrongly unless an ``ESCAPE`` clause disables the index
-  shortcut, so every ``LIKE`` here carries one.)
+* Queries of 1–2 characters cannot form a trigram. On SQLite, the client
+  register keeps a second index for them, ``clients_client_grams``: every
+  character and every pair of adjacent characters of each indexed column,
+  one ``(gram, id)`` row each, filled by triggers beside the FTS ones (see
+  docs/decisions/0004-short-query-search.md). Other tables, and a search
+  restricted to some columns, verify with ``LIKE`` and escaped wildcards.
+  (SQLite ≤ 3.44 answers a short multi-byte ``LIKE`` on a trigram table
+  wrongly unless an ``ESCAPE`` clause disables the index shortcut, so
+  every ``LIKE`` here carries one.) PostgreSQL uses ``ILIKE`` throughout.
 
 The index holds names, case numbers and credit codes only — never ID
 numbers, bank accounts or other sensitive data (SPEC §6).
@@ -45,13 +50,21 @@ class IndexSpec:
 
     table: str
     columns: tuple[str, ...]
+    #: Also index single characters and pairs (1–2 character queries, SQLite).
+    short_grams: bool = False
 
     @property
     def fts(self) -> str:
         return f"{self.table}_fts"
 
+    @property
+    def grams(self) -> str:
+        return f"{self.table}_grams"
 
-CLIENT_INDEX = IndexSpec("clients_client", ("name", "name_normalized", "credit_code"))
+
+CLIENT_INDEX = IndexSpec(
+    "clients_client", ("name", "name_normalized", "credit_code"), short_grams=True
+)
 MATTER_INDEX = IndexSpec("matters_matter", ("name", "case_number"))
 PARTY_INDEX = IndexSpec("matters_matterparty", ("name_normalized",))
 INDEXES = (CLIENT_INDEX, MATTER_INDEX, PARTY_INDEX)
@@ -96,6 +109,61 @@ def _sqlite_ddl(spec: IndexSpec) -> list[str]:
     ]
 
 
+#: Positions 1…n for cutting text into grams inside triggers (which allow
+#: no recursive queries); longer than any indexed column.
+POSITIONS = "search_positions"
+MAX_POSITION = 512
+
+
+def _gram_selects(spec: IndexSpec, row: str, source: str = "") -> list[str]:
+    """Return SELECTs of ``(gram, id)``: each character and pair of ``row``.
+
+    ``row`` is ``new``/``old`` in a trigger, or the table alias of ``source``
+    (a ``FROM`` clause) when rebuilding. Grams are ASCII-lowercased, as
+    ``LIKE`` compares.
+    """
+    selects = []
+    for col in spec.columns:
+        for size, bound in ((1, "<="), (2, "<")):
+            selects.append(
+                f"SELECT lower(substr({row}.{col}, p.n, {size})), {row}.id "  # noqa: S608
+                f"FROM {source}{POSITIONS} p WHERE p.n {bound} length({row}.{col})"
+            )
+    return selects
+
+
+def _sqlite_gram_ddl(spec: IndexSpec) -> list[str]:
+    grams = spec.grams
+    cols = ", ".join(spec.columns)
+    insert = "".join(
+        f"INSERT OR IGNORE INTO {grams}(gram, id) {select};"
+        for select in _gram_selects(spec, "new")
+    )
+    delete = f"DELETE FROM {grams} WHERE id = old.id;"  # noqa: S608
+    return [
+        f"CREATE TABLE IF NOT EXISTS {POSITIONS} (n INTEGER PRIMARY KEY)",
+        f"INSERT OR IGNORE INTO {POSITIONS}(n) WITH RECURSIVE s(n) AS "  # noqa: S608
+        f"(SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {MAX_POSITION}) "
+        "SELECT n FROM s",
+        f"CREATE TABLE IF NOT EXISTS {grams} (gram TEXT NOT NULL, "
+        "id INTEGER NOT NULL, PRIMARY KEY (gram, id)) WITHOUT ROWID",
+        f"CREATE INDEX IF NOT EXISTS {grams}_id ON {grams}(id)",
+        f"CREATE TRIGGER IF NOT EXISTS {grams}_ai AFTER INSERT ON {spec.table} "
+        f"BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {grams}_ad AFTER DELETE ON {spec.table} "
+        f"BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {grams}_au AFTER UPDATE OF {cols} "
+        f"ON {spec.table} BEGIN {delete} {insert} END",
+    ]
+
+
+def _sqlite_gram_rebuild(spec: IndexSpec) -> list[str]:
+    return [f"DELETE FROM {spec.grams}"] + [  # noqa: S608
+        f"INSERT OR IGNORE INTO {spec.grams}(gram, id) {select}"
+        for select in _gram_selects(spec, "t", f"{spec.table} t, ")
+    ]
+
+
 def _postgres_ddl(spec: IndexSpec) -> list[str]:
     return [
         f"CREATE INDEX IF NOT EXISTS {spec.table}_{col}_trgm ON {spec.table} "
@@ -104,11 +172,11 @@ def _postgres_ddl(spec: IndexSpec) -> list[str]:
     ]
 
 
-def _sqlite_triggers_present(cursor: Any, spec: IndexSpec) -> bool:
+def _sqlite_triggers_present(cursor: Any, prefix: str) -> bool:
     cursor.execute(
         "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
         "(%s, %s, %s)",
-        [f"{spec.fts}_ai", f"{spec.fts}_ad", f"{spec.fts}_au"],
+        [f"{prefix}_ai", f"{prefix}_ad", f"{prefix}_au"],
     )
     return bool(cursor.fetchone()[0] == 3)
 
@@ -133,13 +201,20 @@ def ensure_search_index(
             for spec in specs:
                 if not _table_exists(conn, spec.table):
                     continue
-                intact = _sqlite_triggers_present(cursor, spec)
+                intact = _sqlite_triggers_present(cursor, spec.fts)
                 for statement in _sqlite_ddl(spec):
                     cursor.execute(statement)
                 if not intact:
                     cursor.execute(
                         f"INSERT INTO {spec.fts}({spec.fts}) VALUES ('rebuild')"  # noqa: S608
                     )
+                if spec.short_grams:
+                    intact = _sqlite_triggers_present(cursor, spec.grams)
+                    for statement in _sqlite_gram_ddl(spec):
+                        cursor.execute(statement)
+                    if not intact:
+                        for statement in _sqlite_gram_rebuild(spec):
+                            cursor.execute(statement)
     elif conn.vendor == "postgresql":
         with conn.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -160,9 +235,20 @@ def drop_search_index(
                 for suffix in ("ai", "ad", "au"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {spec.fts}_{suffix}")
                 cursor.execute(f"DROP TABLE IF EXISTS {spec.fts}")
+                drop_short_gram_index(conn, spec)
             elif conn.vendor == "postgresql":
                 for col in spec.columns:
                     cursor.execute(f"DROP INDEX IF EXISTS {spec.table}_{col}_trgm")
+
+
+def drop_short_gram_index(conn: BaseDatabaseWrapper, spec: IndexSpec) -> None:
+    """Drop the 1–2 character gram index of ``spec`` (SQLite; reverse migration)."""
+    if conn.vendor != "sqlite":
+        return
+    with conn.cursor() as cursor:
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {spec.grams}_{suffix}")
+        cursor.execute(f"DROP TABLE IF EXISTS {spec.grams}")
 
 
 # --------------------------------------------------------------------------
@@ -178,6 +264,14 @@ def clean_query(q: str) -> str:
 def _like_pattern(q: str) -> str:
     escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(q: str) -> str:
+    """Return ``q`` with A–Z lowered only, as SQLite's ``lower()`` and ``LIKE``."""
+    return q.translate(_ASCII_LOWER)
 
 
 def _fts_phrase(q: str) -> str:
@@ -204,12 +298,20 @@ def ids_matching(
             return RawSQL(  # noqa: S611 - identifiers are constants; input is a parameter
                 sql, [target]
             )
-        # Too short for a trigram: scan the base table's columns directly
-        # (cheaper than reading them back through the external-content index).
+        # Too short for a trigram: the gram index holds every character and
+        # pair of all the columns; for some columns only, it gives the
+        # candidates that LIKE then checks. Else scan the base table.
         where = " OR ".join(f"{c} LIKE %s ESCAPE '\\'" for c in columns)
+        params = [_like_pattern(q)] * len(columns)
+        if spec.short_grams:
+            grams = f"SELECT id FROM {spec.grams} WHERE gram = %s"  # noqa: S608
+            if set(columns) == set(spec.columns):
+                return RawSQL(grams, [_ascii_lower(q)])  # noqa: S611 - constant identifiers
+            sql = f"SELECT id FROM {spec.table} WHERE id IN ({grams}) AND ({where})"  # noqa: S608
+            return RawSQL(sql, [_ascii_lower(q), *params])  # noqa: S611 - constant identifiers
         sql = f"SELECT id FROM {spec.table} WHERE {where}"  # noqa: S608
         return RawSQL(  # noqa: S611 - identifiers are constants; input is a parameter
-            sql, [_like_pattern(q)] * len(columns)
+            sql, params
         )
     where = " OR ".join(f"{c} ILIKE %s" for c in columns)
     sql = f"SELECT id FROM {spec.table} WHERE {where}"  # noqa: S608
