@@ -288,8 +288,13 @@ def _queries_for(api, make_individual, make_matter, firm, n, url_of):
 
 @pytest.mark.parametrize(
     "url_of",
-    [lambda c: "/api/v1/clients?limit=100", lambda c: f"/api/v1/clients/{c.pk}"],
-    ids=["list", "detail"],
+    [
+        lambda c: "/api/v1/clients?limit=100",
+        lambda c: "/api/v1/clients?q=张&limit=100",
+        lambda c: "/api/v1/clients?q=张三&domain=counsel&limit=100",
+        lambda c: f"/api/v1/clients/{c.pk}",
+    ],
+    ids=["list", "search-1-char", "search-2-chars", "detail"],
 )
 def test_constant_queries(
     api, make_individual, make_matter, firm, url_of, django_assert_num_queries
@@ -297,6 +302,41 @@ def test_constant_queries(
     few = _queries_for(api, make_individual, make_matter, firm, 3, url_of)
     many = _queries_for(api, make_individual, make_matter, firm, 27, url_of)
     assert few == many
+
+
+def test_list_rows_show_what_the_detail_shows(
+    api, make_individual, make_enterprise, make_matter, firm
+):
+    """A list row is the detail's fields and values, sensitive ones masked."""
+    from tests.clients.conftest import consent_input
+
+    person = make_individual(
+        id_number=next_resident_id(),
+        bank_account="6222 0200 1234 5678 901",
+        consent=consent_input(),
+        domains=[("litigation", "civil"), ("counsel", "")],
+    )
+    person.team.add(firm["staff"], firm["senior"])
+    Client.objects.filter(pk=person.pk).update(owner=firm["senior"])
+    company = make_enterprise()
+    make_matter(company, handling=[firm["senior"]])
+    caller = api("partner")
+    items = caller.get("/api/v1/clients", limit=100).json()["items"]
+    assert len(items) == 2
+    for item in items:
+        detail = caller.get(f"/api/v1/clients/{item['id']}").json()
+        assert item == detail
+    row = next(i for i in items if i["id"] == person.pk)
+    assert row["team"] == sorted(
+        [firm["staff"].pk, firm["senior"].pk],
+        key=lambda pk: {firm["staff"].pk: firm["staff"].username}.get(
+            pk, firm["senior"].username
+        ),
+    )
+    assert row["owner_name"] == str(firm["senior"])
+    assert row["has_sensitive_consent"] is True
+    assert "*" in row["id_number"] and "*" in row["bank_account"]
+    assert len(row["domains"]) == 2
 
 
 def test_selectors_constant_queries(

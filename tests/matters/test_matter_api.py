@@ -138,6 +138,27 @@ def test_list_and_detail_query_counts_are_constant(firm, mk_client, mk_matter, a
     assert detail_few == detail_many
 
 
+def test_list_rows_show_what_the_detail_shows(firm, mk_client, mk_matter, api_as):
+    """A list row is the detail's fields and values, without the detail-only ones."""
+    client = mk_client("多案客户有限公司", owner=firm["senior"])
+    for n in range(3):
+        mk_matter(
+            client,
+            name=f"案{n}",
+            handling=[firm["staff"], firm["senior"]],
+            assistants=[firm["assistant"]] if n else [],
+        )
+    api = api_as("partner")
+    items = api.get("/api/v1/matters", status="open").json()["items"]
+    assert len(items) == 3
+    assert any(len(i["handling_lawyers"]) == 2 and i["assistants"] for i in items)
+    for item in items:
+        detail = api.get(f"/api/v1/matters/{item['id']}").json()
+        shown = {k: v for k, v in detail.items() if k in item}
+        assert set(item) == set(detail) - {"description", "parties", "hearings"}
+        assert item == shown
+
+
 def test_selector_query_count(firm, mk_client, mk_matter, django_assert_num_queries):
     client = mk_client("多案客户有限公司", owner=firm["senior"])
     for n in range(3):

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lexkeep.accounts.models import User
+from lexkeep.api.pagination import RowsPagination
 from lexkeep.clients import selectors, services
 from lexkeep.clients.choices import ClientType, Domain, SubDomain, Tier
 from lexkeep.clients.models import Client
@@ -25,6 +26,7 @@ from lexkeep.clients.schemas import (
     ClientOut,
     ClientPatch,
     ClientRef,
+    ClientRowOut,
     ConsentIn,
     ConsentOut,
     HistoryRowOut,
@@ -82,14 +84,14 @@ def _get(request: HttpRequest, client_id: int) -> Client:
 
 @router.get(
     "/clients",
-    response=list[ClientOut],
+    response=list[ClientRowOut],
     summary="List the clients you may see (filters: type, domain, tier, owner, review)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(RowsPagination)
 def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> Any:
     data = filters.dict()
     q = (data.pop("q") or "").strip()
-    return selectors.client_list(
+    return selectors.client_rows(
         actor=_actor(request),
         ids=client_ids_matching(q) if q else None,
         **{k: (v.value if hasattr(v, "value") else v) for k, v in data.items()},

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import PlainSerializer
+from pydantic import BaseModel, PlainSerializer
 
 from lexkeep.clients.masking import mask_bank_account, mask_id_number
 
@@ -24,7 +24,13 @@ class DomainIO(Schema):
     sub_domain: str = ""
 
 
-class ClientOut(Schema):
+class ClientRowOut(BaseModel):
+    """A client as the list shows it, sensitive values masked (plain rows).
+
+    Built from :class:`lexkeep.clients.selectors.ClientRows` dicts without
+    resolvers: lists are read without model instances.
+    """
+
     id: int
     name: str
     client_type: str
@@ -33,8 +39,8 @@ class ClientOut(Schema):
     tier: str
     tier_overridden: bool
     gender: str
-    id_number: str = Field(description="Masked unless revealed (?reveal=id_number).")
-    bank_account: str = Field(description="Masked unless revealed.")
+    id_number: str = Field(description="Masked.")
+    bank_account: str = Field(description="Masked.")
     credit_code: str
     legal_representative: str
     phone: str
@@ -47,6 +53,13 @@ class ClientOut(Schema):
     preferred_channel: str
     service_focus: str
     has_sensitive_consent: bool
+
+
+class ClientOut(Schema, ClientRowOut):
+    """A client, read from its model instance; the same fields as a list row."""
+
+    id_number: str = Field(description="Masked unless revealed (?reveal=id_number).")
+    bank_account: str = Field(description="Masked unless revealed.")
 
     @staticmethod
     def resolve_domains(obj: Any) -> list[dict[str, str]]:

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from lexkeep.accounts.models import User
+from lexkeep.api.pagination import RowsPagination
 from lexkeep.clients.choices import Domain
 from lexkeep.clients.conflicts import (
     conflict_check_decide,
@@ -60,8 +61,8 @@ from lexkeep.matters.schemas import (
     MatterDetailOut,
     MatterFilters,
     MatterIn,
-    MatterOut,
     MatterPatch,
+    MatterRowOut,
     MessageOut,
     PartyIn,
     PartyOut,
@@ -72,9 +73,9 @@ from lexkeep.matters.selectors import (
     hearing_get,
     hearing_list,
     matter_get,
-    matter_list,
     matter_party_get,
     matter_party_list,
+    matter_rows,
 )
 from lexkeep.matters.services import (
     KEY_DATE_FIELDS,
@@ -117,8 +118,8 @@ def _user(pk: int, field: str) -> User:
 # --------------------------------------------------------------------------
 
 
-@router.get("/matters", response=list[MatterOut], summary="List matters")
-@paginate(LimitOffsetPagination)
+@router.get("/matters", response=list[MatterRowOut], summary="List matters")
+@paginate(RowsPagination)
 def matters(request: HttpRequest, filters: Query[MatterFilters]) -> Any:
     errors: dict[str, list[str]] = {}
     if filters.status and filters.status not in Matter.Status.values:
@@ -127,7 +128,7 @@ def matters(request: HttpRequest, filters: Query[MatterFilters]) -> Any:
         errors["domain"] = [_("Unknown domain.")]
     if errors:
         raise ValidationError(errors)
-    return matter_list(actor=_actor(request), **filters.dict())
+    return matter_rows(actor=_actor(request), **filters.dict())
 
 
 @router.post(

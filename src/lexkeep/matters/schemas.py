@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from lexkeep.matters.models import FeeReceipt, Matter, MatterParty
 
@@ -119,7 +120,13 @@ class MatterCloseIn(Schema):
     counsel_end_date: date | None = None
 
 
-class MatterOut(Schema):
+class MatterRowOut(BaseModel):
+    """A matter as the list shows it (plain rows, no resolvers).
+
+    Built from :class:`lexkeep.matters.selectors.MatterRows` dicts: lists
+    are read without model instances.
+    """
+
     id: int
     name: str
     case_number: str
@@ -140,6 +147,10 @@ class MatterOut(Schema):
     business_end_date: date | None
     counsel_end_date: date | None
     conflict_check: int
+
+
+class MatterOut(Schema, MatterRowOut):
+    """A matter, read from its model instance; the same fields as a list row."""
 
     @staticmethod
     def resolve_client(obj: Matter) -> int:

@@ -6,7 +6,10 @@ matter the actor may not see does not exist for them (404).
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from lexkeep.accounts.models import User
 from lexkeep.clients.search import matter_ids_matching
@@ -60,6 +63,76 @@ def matter_list(
         .prefetch_related(*_people())
         .order_by("-engagement_start", "-id")
     )
+
+
+#: The columns a matter list row shows besides its client's name and people.
+ROW_FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "case_number",
+    "client_id",
+    "domain",
+    "sub_domain",
+    "supervising_lawyer_id",
+    "status",
+    "engagement_start",
+    "engagement_end",
+    "agreed_fee",
+    "filing_date",
+    "judgment_date",
+    "judgment_effective_date",
+    "business_end_date",
+    "counsel_end_date",
+    "conflict_check_id",
+)
+
+
+@dataclass(frozen=True)
+class MatterRows:
+    """A matter list read a page at a time, as plain rows (the API list).
+
+    A page is three queries whatever its length: the matters with their
+    client's name, their handling lawyers and their assistants (ids, in id
+    order). No model instances are built.
+    """
+
+    queryset: QuerySet[Matter]
+
+    def count(self) -> int:
+        """Return the number of matching matters."""
+        return self.queryset.count()
+
+    def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        """Return matters ``offset`` to ``offset + limit`` in list order."""
+        rows = list(
+            self.queryset.annotate(client_name=F("client__name")).values(
+                *ROW_FIELDS, "client_name"
+            )[offset : offset + limit]
+        )
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        people: dict[str, dict[int, list[int]]] = {}
+        for relation in ("handling_lawyers", "assistants"):
+            through = getattr(Matter, relation).through
+            people[relation] = {pk: [] for pk in ids}
+            for matter_id, user_id in (
+                through.objects.filter(matter_id__in=ids)
+                .order_by("user_id")
+                .values_list("matter_id", "user_id")
+            ):
+                people[relation][matter_id].append(user_id)
+        for row in rows:
+            for name in ("client", "supervising_lawyer", "conflict_check"):
+                row[name] = row.pop(f"{name}_id")
+            row["handling_lawyers"] = people["handling_lawyers"][row["id"]]
+            row["assistants"] = people["assistants"][row["id"]]
+        return rows
+
+
+def matter_rows(*, actor: User, **filters: Any) -> MatterRows:
+    """Return :func:`matter_list` (same filters) as :class:`MatterRows`."""
+    return MatterRows(matter_list(actor=actor, **filters).prefetch_related(None))
 
 
 def matter_get(*, actor: User, pk: int) -> Matter:
