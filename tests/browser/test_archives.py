@@ -361,3 +361,79 @@ def test_matter_from_close_to_filed(new_page, live_server, firm, tmp_path):
     catalogs = render_pdf(catalog.body(), "catalog", tmp_path)
     assert covers and all(p.stat().st_size > 1000 for p in covers)
     assert catalogs and all(p.stat().st_size > 1000 for p in catalogs)
+
+
+def test_director_edits_required_materials_and_alerts_are_read(
+    new_page, live_server, firm
+):
+    """The director changes the litigation checklist on its page (errors shown
+    inline, in Chinese); the volume's completeness check follows. The handling
+    lawyer reads the closed matter's alert and marks it read."""
+    from lexkeep.archives.models import ArchiveAlert, RequiredMaterial
+    from lexkeep.archives.services import missing_items
+    from lexkeep.matters.services import matter_close
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    matter = make_matter(firm)
+    matter_close(
+        actor=firm["staff"], matter=matter, business_end_date=timezone.localdate()
+    )
+    archive = Archive.objects.get(matter=matter)
+
+    director = new_page()
+    sign_in(director, base, "director")
+    secret = director.locator("#totp-secret").get_attribute("data-secret")
+    director.get_by_label("6 位验证码").fill(totp_now(secret))
+    director.get_by_role("button", name="确认并继续").click()
+    director.wait_for_load_state("networkidle")
+    director.goto(f"{base}/archives/")
+    director.locator('.archive-tabs a[href="/archives/checklist/"]').click()
+    director.wait_for_load_state("networkidle")
+    assert "客户签字的风险告知书" in director.content()
+    shot(director, "checklist")
+
+    # Nothing typed, nothing ticked: both fields say so, in Chinese.
+    add = director.locator('form[action^="/archives/checklist/?domain="]')
+    add.locator("button[type=submit]").click()
+    director.wait_for_load_state("networkidle")
+    assert director.locator('[data-field="label"] .errorlist').count() == 1
+    types_error = director.locator('[data-field="material_types"] .errorlist')
+    assert "请选择一种或多种材料类型" in types_error.inner_text()
+    shot(director, "checklist_errors")
+
+    add = director.locator('form[action^="/archives/checklist/?domain="]')
+    add.locator("input[name=label]").fill("财产保全申请书")
+    add.locator('input[name=material_types][value="other"]').check()
+    add.locator("button[type=submit]").click()
+    director.wait_for_load_state("networkidle")
+    item = RequiredMaterial.objects.get(
+        domain=Domain.LITIGATION, label="财产保全申请书"
+    )
+    assert item.key in [i.key for i in missing_items(archive)]
+    risk = RequiredMaterial.objects.get(domain=Domain.LITIGATION, key="risk_notice")
+    director.locator(
+        f'form[action="/archives/checklist/{risk.pk}/off/"] button'
+    ).click()
+    director.wait_for_load_state("networkidle")
+    assert "risk_notice" not in [i.key for i in missing_items(archive)]
+    shot(director, "checklist_changed")
+
+    # The lawyer's alerts tab shows one unread alert; marking it read clears it.
+    lawyer = new_page()
+    sign_in(lawyer, base, "staff")
+    lawyer.goto(f"{base}/archives/")
+    badge = lawyer.locator('.archive-tabs a[href="/archives/alerts/"] .tab-badge')
+    assert badge.inner_text() == "1"
+    lawyer.locator('.archive-tabs a[href="/archives/alerts/"]').click()
+    lawyer.wait_for_load_state("networkidle")
+    assert archive.archive_number in lawyer.content()
+    shot(lawyer, "alerts")
+    alert = ArchiveAlert.objects.get(recipient=firm["staff"])
+    lawyer.locator(f'form[action="/archives/alerts/{alert.pk}/read/"] button').click()
+    lawyer.wait_for_load_state("networkidle")
+    alert.refresh_from_db()
+    assert alert.read_at is not None
+    assert badge.count() == 0
+    lawyer.goto(f"{base}/archives/alerts/?all=1")
+    shot(lawyer, "alerts_read")

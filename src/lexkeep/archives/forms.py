@@ -275,7 +275,7 @@ class ChecklistItemForm(BaseForm):
     material_types = forms.MultipleChoiceField(
         label=_("Satisfied by any of these material types"),
         choices=[],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "type-choices"}),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose one or more material types.")},
     )
 
