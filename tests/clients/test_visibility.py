@@ -81,3 +81,26 @@ def test_supervising_lawyer_sees(make_individual, make_matter, firm):
 def test_inactive_user_sees_nothing(handled_client, firm):
     firm["partner"].is_active = False
     assert not client_list(actor=firm["partner"]).exists()
+
+
+@pytest.mark.parametrize("role", ["senior", "assistant"])
+def test_people_lookups_read_indexes_only(firm, role):
+    """A person's matters come from a covering index, not a row per matter."""
+    from django.db import connection
+
+    from lexkeep.clients.visibility import client_visibility_q
+
+    ids = Client.objects.filter(client_visibility_q(firm[role])).values("pk")
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            pytest.skip("the plan is checked on SQLite")
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    people = [
+        step
+        for step in plan
+        if "USING" in step and ("handling_lawyers" in step or "assistants" in step)
+    ]
+    assert people
+    assert all("COVERING INDEX" in step for step in people), plan
