@@ -388,3 +388,16 @@ def test_list_filters_are_validated_and_q_searches(api, make_enterprise):
     for q in ("星", "星河", "星河科技"):
         found = caller.get("/api/v1/clients", q=q).json()
         assert [c["id"] for c in found["items"]] == [star.pk], q
+
+
+def test_list_pages_follow_name_order(api, make_enterprise):
+    names = ["丙公司", "甲公司", "乙公司", "丁公司", "戊公司"]
+    for name in names:
+        make_enterprise(name=name)
+    caller = api("partner")
+    seen = []
+    for offset in range(0, 6, 2):
+        body = caller.get("/api/v1/clients", limit=2, offset=offset).json()
+        assert body["count"] == 5
+        seen += [item["name"] for item in body["items"]]
+    assert seen == sorted(names)

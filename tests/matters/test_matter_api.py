@@ -280,3 +280,24 @@ def test_missing_fields_are_422(firm, api_as):
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"client", "domain", "conflict_check"} <= fields
+
+
+def test_list_pages_follow_engagement_order(firm, mk_client, mk_matter, api_as):
+    client = mk_client("多案客户有限公司", owner=firm["senior"])
+    made = [
+        mk_matter(
+            client,
+            name=f"案{n}",
+            handling=[firm["senior"]],
+            engagement_start=dt.date(2025, 1, 1 + n % 3),
+        )
+        for n in range(5)
+    ]
+    api = api_as("partner")
+    seen = []
+    for offset in range(0, 6, 2):
+        body = api.get("/api/v1/matters", limit=2, offset=offset).json()
+        assert body["count"] == 5
+        seen += [item["id"] for item in body["items"]]
+    order = sorted(made, key=lambda m: (m.engagement_start, m.pk), reverse=True)
+    assert seen == [m.pk for m in order]

@@ -12,7 +12,9 @@ or serialisation — for a client page, the page of clients with the owner's
 name and the sensitive-consent flag, their domains, their teams and the
 count of all matches; for a client detail, the same three reads for one
 client; for a matter page, the page with the client's name, the handling
-lawyers, the assistants and the count. Encrypted values are fetched as
+lawyers, the assistants and the count. A page is read as the stack reads
+it: its ids chosen in a subquery (sorting ids and names, or walking an
+index), then those rows with their joins. Encrypted values are fetched as
 stored (the stack decrypts and masks them). Authentication (two indexed
 reads per request) is part of the stack's figure only.
 
@@ -85,7 +87,9 @@ def raw_clients(where: str, params: list[Any], limit: int, offset: int = 0) -> A
     """Run by hand the reads of a client page: rows, domains, teams (no count)."""
     rows = _sql(
         f"SELECT {CLIENT_COLS} FROM clients_client c LEFT JOIN accounts_user u "  # noqa: S608
-        f"ON u.id = c.owner_id WHERE {where} ORDER BY c.name, c.id LIMIT %s OFFSET %s",
+        "ON u.id = c.owner_id WHERE c.id IN (SELECT c.id FROM clients_client c "
+        f"WHERE {where} ORDER BY c.name, c.id LIMIT %s OFFSET %s) "
+        "ORDER BY c.name, c.id",
         [*params, limit, offset],
     )
     ids = _in([row[0] for row in rows])
@@ -207,8 +211,9 @@ def run(*, runs: int, setting: dict[str, Any]) -> Report:
     def raw_matters(i: int) -> Any:
         rows = _sql(
             f"SELECT {matter_cols} FROM matters_matter m JOIN clients_client c "  # noqa: S608
-            "ON c.id = m.client_id WHERE m.status = %s "
-            "ORDER BY m.engagement_start DESC, m.id DESC LIMIT %s OFFSET %s",
+            "ON c.id = m.client_id WHERE m.id IN (SELECT id FROM matters_matter "
+            "WHERE status = %s ORDER BY engagement_start DESC, id DESC "
+            "LIMIT %s OFFSET %s) ORDER BY m.engagement_start DESC, m.id DESC",
             ["open", PAGE, offsets[i]],
         )
         ids = _in([row[0] for row in rows])

@@ -215,6 +215,7 @@ ROW_FIELDS: tuple[str, ...] = (
 class ClientRows:
     """A client list read a page at a time, as plain rows (the API list).
 
+    ``queryset`` must be ordered by name and id, as :func:`client_list` is.
     A page is three queries whatever its length: the clients (with the
     owner's name and the sensitive-consent flag), their domains and their
     teams. No model instances are built.
@@ -227,17 +228,27 @@ class ClientRows:
         return self.queryset.count()
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        """Return clients ``offset`` to ``offset + limit`` in list order."""
+        """Return clients ``offset`` to ``offset + limit`` in list order.
+
+        The page's ids are chosen in a subquery that sorts ids and names
+        only; the owner's name and the consent flag are then read for those
+        rows alone, not for every match.
+        """
+        page = self.queryset.values("pk")[offset : offset + limit]
         rows = list(
-            self.queryset.annotate(
+            Client.objects.filter(pk__in=page)
+            .annotate(
                 owner_username=F("owner__username"),
                 owner_full_name=F("owner__full_name"),
-            ).values(
+                has_sensitive_consent=sensitive_consent_exists(),
+            )
+            .order_by("name", "pk")
+            .values(
                 *ROW_FIELDS,
                 "owner_username",
                 "owner_full_name",
                 "has_sensitive_consent",
-            )[offset : offset + limit]
+            )
         )
         if not rows:
             return []

@@ -91,9 +91,10 @@ ROW_FIELDS: tuple[str, ...] = (
 class MatterRows:
     """A matter list read a page at a time, as plain rows (the API list).
 
-    A page is three queries whatever its length: the matters with their
-    client's name, their handling lawyers and their assistants (ids, in id
-    order). No model instances are built.
+    ``queryset`` must be in list order, as :func:`matter_list` is. A page
+    is three queries whatever its length: the matters with their client's
+    name, their handling lawyers and their assistants (ids, in id order).
+    No model instances are built.
     """
 
     queryset: QuerySet[Matter]
@@ -103,11 +104,17 @@ class MatterRows:
         return self.queryset.count()
 
     def page(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        """Return matters ``offset`` to ``offset + limit`` in list order."""
+        """Return matters ``offset`` to ``offset + limit`` in list order.
+
+        The page's ids are chosen in a subquery that walks the list's index
+        only; matter rows and client names are then read for those alone.
+        """
+        page = self.queryset.values("pk")[offset : offset + limit]
         rows = list(
-            self.queryset.annotate(client_name=F("client__name")).values(
-                *ROW_FIELDS, "client_name"
-            )[offset : offset + limit]
+            Matter.objects.filter(pk__in=page)
+            .annotate(client_name=F("client__name"))
+            .order_by("-engagement_start", "-id")
+            .values(*ROW_FIELDS, "client_name")
         )
         if not rows:
             return []
