@@ -9,6 +9,7 @@ import pytest
 from lexkeep.clients.models import Client, Consent
 from lexkeep.core.models import AuditEntry
 from tests.clients.conftest import next_credit_code, next_resident_id
+from tests.query_counts import list_queries
 
 
 @pytest.fixture(autouse=True)
@@ -401,3 +402,58 @@ def test_list_pages_follow_name_order(api, make_enterprise):
         assert body["count"] == 5
         seen += [item["name"] for item in body["items"]]
     assert seen == sorted(names)
+
+
+def _sub_list_queries(api, make_individual, firm, n: int, url: str) -> int:
+    """Queries of ``url`` (``{pk}`` is the client) with ``n`` rows of everything."""
+    from django.utils import timezone
+
+    from lexkeep.clients import services
+    from tests.clients.conftest import consent_input
+
+    client = make_individual(consent=consent_input())
+    today = timezone.localdate()
+    for i in range(n):
+        make_individual(consent=consent_input())
+        services.client_update(
+            actor=firm["partner"], client=client, changes={"phone": f"1381234{i:04d}"}
+        )
+        services.client_update_record(
+            actor=firm["partner"],
+            client=client,
+            kind="other",
+            description=f"变更{i}",
+            occurred_on=today,
+        )
+        services.client_review_record(
+            actor=firm["partner"],
+            client=client,
+            reviewed_on=today - dt.timedelta(days=92 * i),
+            method="phone",
+        )
+        services.client_tier_override(
+            actor=firm["partner"],
+            client=client,
+            tier=("key", "strategic")[i % 2],
+            reason=f"理由{i}",
+        )
+    caller = api("partner")
+    caller.get("/api/v1/me")  # the first request with a token also logs its use
+    return list_queries(caller.get, url.format(pk=client.pk), n)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/consents?limit=100",
+        "/api/v1/clients/reassignment-needed?limit=100",
+        "/api/v1/clients/{pk}/history",
+        "/api/v1/clients/{pk}/reviews",
+        "/api/v1/clients/{pk}/updates",
+        "/api/v1/clients/{pk}/tier-changes",
+    ],
+)
+def test_sub_lists_run_constant_queries(api, make_individual, firm, url):
+    few = _sub_list_queries(api, make_individual, firm, 1, url)
+    many = _sub_list_queries(api, make_individual, firm, 4, url)
+    assert few == many

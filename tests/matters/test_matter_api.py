@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lexkeep.matters.models import ConflictCheck, Matter
 from lexkeep.matters.selectors import matter_get, matter_list
+from tests.query_counts import list_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +302,42 @@ def test_list_pages_follow_engagement_order(firm, mk_client, mk_matter, api_as):
         seen += [item["id"] for item in body["items"]]
     order = sorted(made, key=lambda m: (m.engagement_start, m.pk), reverse=True)
     assert seen == [m.pk for m in order]
+
+
+def _sub_list_queries(firm, mk_client, mk_matter, api_as, n: int, url: str) -> int:
+    """Queries of ``url`` (``{pk}`` is a matter) with ``n`` rows of everything."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    client = mk_client(f"多案客户{n}有限公司", owner=firm["senior"])
+    matter = mk_matter(client, name=f"主案{n}", handling=[firm["senior"]])
+    for i in range(n):
+        mk_matter(client, name=f"案{n}-{i}", handling=[firm["senior"]])
+        matter.parties.create(
+            role="counterparty", name=f"对方{i}", name_normalized=f"对方{i}"
+        )
+        matter.hearings.create(scheduled_at=timezone.now(), location=f"法庭{i}")
+        matter.fee_receipts.create(
+            amount=Decimal("100"),
+            received_on=dt.date(2026, 1, 1 + i),
+            recorded_by=firm["partner"],
+        )
+    api = api_as("partner")
+    api.get("/api/v1/me")  # the first request with a token also logs its use
+    return list_queries(api.get, url.format(pk=matter.pk), n)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/matters/{pk}/parties",
+        "/api/v1/matters/{pk}/hearings",
+        "/api/v1/matters/{pk}/fees",
+        "/api/v1/conflict-checks?limit=100",
+    ],
+)
+def test_sub_lists_run_constant_queries(firm, mk_client, mk_matter, api_as, url):
+    few = _sub_list_queries(firm, mk_client, mk_matter, api_as, 1, url)
+    many = _sub_list_queries(firm, mk_client, mk_matter, api_as, 4, url)
+    assert few == many
