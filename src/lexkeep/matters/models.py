@@ -129,8 +129,12 @@ class Matter(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
-    filing_date = models.DateField(_("filing date"), null=True, blank=True)
-    judgment_date = models.DateField(_("judgment date"), null=True, blank=True)
+    filing_date = models.DateField(
+        _("filing date"), null=True, blank=True, db_index=True
+    )
+    judgment_date = models.DateField(
+        _("judgment date"), null=True, blank=True, db_index=True
+    )
     judgment_effective_date = models.DateField(
         _("judgment effective date"), null=True, blank=True
     )

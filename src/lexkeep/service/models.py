@@ -53,6 +53,11 @@ class ServicePolicy(models.Model):
         _("dashboard window (days)"), default=90
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: What the last sweep saw, and when (``services.sweep.changes``).
+    contacts_swept_through = models.PositiveBigIntegerField(default=0, editable=False)
+    clients_swept_through = models.PositiveBigIntegerField(default=0, editable=False)
+    matters_swept_through = models.PositiveBigIntegerField(default=0, editable=False)
+    swept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("service policy")
@@ -220,6 +225,7 @@ class Contact(models.Model):
         ordering = ["-occurred_at", "-id"]
         indexes = [
             models.Index(fields=["client", "channel", "occurred_on"]),
+            models.Index(fields=["client", "purpose", "occurred_on"]),
             models.Index(fields=["client", "occurred_at"]),
             models.Index(fields=["matter", "occurred_on"]),
             models.Index(fields=["user", "occurred_on"]),
@@ -299,6 +305,7 @@ class Duty(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="service_duties",
+        db_index=False,
     )
     rule = models.ForeignKey(
         DutyRule,
@@ -358,7 +365,17 @@ class Duty(models.Model):
             models.Index(fields=["client", "rule", "status"]),
             models.Index(fields=["responsible", "status", "due_date"]),
             models.Index(fields=["matter", "rule"]),
-            models.Index(fields=["satisfied_by"]),
+            # Only duties with a hearing or a contact: most have neither.
+            models.Index(
+                fields=["hearing"],
+                condition=Q(hearing__isnull=False),
+                name="service_duty_hearing_idx",
+            ),
+            models.Index(
+                fields=["satisfied_by"],
+                condition=Q(satisfied_by__isnull=False),
+                name="service_duty_satisfied_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -42,29 +42,30 @@ class _Digest:
 def _mark(qs: QuerySet[Duty], field_name: str) -> dict[int, _Digest]:
     """Stamp ``qs`` as reminded and return a digest of it per responsible user.
 
-    The stamp is the wall-clock time of this call, so the rows just stamped
-    are exactly those carrying it.
+    The digest is read before the stamp, from the same rows (the sweep
+    holds the transaction), so neither read scans the duties reminded
+    before; an empty ``qs`` costs one indexed query.
     """
-    stamp = timezone.now()
-    qs.update(**{field_name: stamp})
-    stamped = Duty.objects.filter(**{field_name: stamp}, responsible__isnull=False)
+    mine = qs.filter(responsible__isnull=False)
     digests: dict[int, _Digest] = defaultdict(_Digest)
-    for row in stamped.values("responsible_id").annotate(n=Count("pk")).order_by():
+    for row in mine.values("responsible_id").annotate(n=Count("pk")).order_by():
         digests[row["responsible_id"]].count = row["n"]
-    listed = (
-        stamped.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("responsible_id")],
-                order_by=[F("due_date").asc(), F("pk").asc()],
+    if digests:
+        listed = (
+            mine.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("responsible_id")],
+                    order_by=[F("due_date").asc(), F("pk").asc()],
+                )
             )
+            .filter(rank__lte=LISTED_PER_EMAIL)
+            .order_by("responsible_id", "due_date", "pk")
+            .values_list("responsible_id", "due_date", "client__name", "rule__kind")
         )
-        .filter(rank__lte=LISTED_PER_EMAIL)
-        .order_by("responsible_id", "due_date", "pk")
-        .values_list("responsible_id", "due_date", "client__name", "rule__kind")
-    )
-    for user_id, due, client_name, kind in listed:
-        digests[user_id].lines.append((due, client_name, kind))
+        for user_id, due, client_name, kind in listed:
+            digests[user_id].lines.append((due, client_name, kind))
+    qs.update(**{field_name: timezone.now()})
     return digests
 
 

@@ -1,0 +1,181 @@
+"""The sweep that derives and checks service duties (SPEC §2.2, §4).
+
+Set-based: every step is one statement (or a few) per
+:class:`~lexkeep.service.models.DutyRule`, whatever the number of clients;
+no query is issued per client and no row is computed in Python.
+Idempotent: a live duty is unique per (client, rule, period), inserts
+ignore conflicts, and a step only touches rows still in the state it
+changes, so a second run creates nothing.
+
+One run, for ``today``:
+
+1. cancel owed duties that no longer apply: the rule was switched off, the
+   client's tier changed (duties of the old tier), the client opted out of
+   firm news, the matter closed (weekly notices), or the event moved or
+   vanished (a changed filing, hearing or judgment date) — :mod:`.upkeep`;
+2. hand owed duties to the client's current relationship owner;
+3. derive the duties owed now (the current calendar period; the next
+   every-N-days window; each known event — :mod:`.derive`) and match
+   logged contacts to owed duties (:mod:`.match`), repeating while
+   matching restarts a clock;
+4. mark owed duties past their due date as overdue;
+5. remind responsible users once before a duty falls due and once when it
+   is overdue (:mod:`lexkeep.service.services.reminders`).
+
+A sweep looks again only at what changed since the last one
+(:mod:`.changes`).
+
+The exact boundaries of each cadence are stated in
+:mod:`lexkeep.service.periods`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from lexkeep.service.choices import Cadence, DutyStatus
+from lexkeep.service.models import Duty, DutyRule, ServicePolicy
+from lexkeep.service.services.sweep.changes import Changes
+from lexkeep.service.services.sweep.derive import derive_duties
+from lexkeep.service.services.sweep.match import match_contacts
+from lexkeep.service.services.sweep.scope import matching_contacts
+from lexkeep.service.services.sweep.upkeep import (
+    cancel_inapplicable,
+    mark_overdue,
+    refresh_responsible,
+)
+
+__all__ = [
+    "MAX_ROUNDS",
+    "Changes",
+    "active_rules",
+    "advance",
+    "cancel_inapplicable",
+    "derive_duties",
+    "mark_overdue",
+    "match_contacts",
+    "matching_contacts",
+    "refresh_responsible",
+    "service_policy_get",
+    "sweep_duties",
+]
+
+#: A sweep repeats derive-and-match at most this often; a later sweep goes on.
+MAX_ROUNDS = 12
+
+
+def service_policy_get() -> ServicePolicy:
+    """Return the firm's service policy, creating it with the defaults once."""
+    policy = ServicePolicy.objects.order_by("pk").first()
+    if policy is None:
+        policy, _created = ServicePolicy.objects.get_or_create(pk=1)
+    return policy
+
+
+def active_rules() -> list[DutyRule]:
+    """Return the rules in force, in their display order."""
+    return list(DutyRule.objects.filter(active=True).order_by("position", "pk"))
+
+
+def _last_duty_id() -> int:
+    return int(Duty.objects.aggregate(top=Max("pk"))["top"] or 0)
+
+
+def advance(
+    *,
+    rules: Sequence[DutyRule],
+    today: dt.date,
+    now: dt.datetime,
+    client_ids: Sequence[int] | None = None,
+    lookback_days: int = 30,
+    changes: Changes | None = None,
+) -> tuple[int, int]:
+    """Derive and match until no clock restarts; return (satisfied, rounds).
+
+    Without ``changes`` every owed duty (of ``client_ids``) is matched;
+    with them, only the duties derived here and those they name. After the
+    first round only every-N-days rules go on, and only their new duties
+    are matched: a satisfied duty opens the next window.
+    """
+    satisfied = 0
+    rounds = 0
+    rolling = [r for r in rules if r.cadence == Cadence.EVERY_N_DAYS]
+    current = list(rules)
+    while rounds < MAX_ROUNDS:
+        before = _last_duty_id()
+        derive_duties(
+            rules=current,
+            today=today,
+            now=now,
+            client_ids=client_ids,
+            lookback_days=lookback_days,
+        )
+        matched = 0
+        for rule in current:
+            if rounds == 0 and changes is None:
+                only = None
+            elif rounds == 0 and changes is not None:
+                only = changes.duties_to_match(rule, derived_after=before)
+            else:
+                only = Q(pk__gt=before)
+            matched += match_contacts(
+                rules=[rule], today=today, client_ids=client_ids, only=only
+            )
+        rounds += 1
+        satisfied += matched
+        if not matched or not rolling:
+            break
+        # Only every-N-days rules start a new window when one is satisfied.
+        current = rolling
+    return satisfied, rounds
+
+
+@transaction.atomic
+def sweep_duties(
+    *, today: dt.date | None = None, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Derive and check every service duty now; return what changed.
+
+    Runs every 30 minutes as a Huey task and on demand (``lexkeep sweep``).
+    Set-based and idempotent, as the module docstring states.
+    """
+    from lexkeep.service.services.reminders import send_reminders
+
+    started = timezone.now()
+    now = now or started
+    today = today or timezone.localdate(now)
+    policy = ServicePolicy.objects.select_for_update().get(pk=service_policy_get().pk)
+    rules = active_rules()
+    changes = Changes.since(policy, rules)
+    before = Duty.objects.count()
+    first_new = _last_duty_id()
+    cancelled = cancel_inapplicable(today=today, changes=changes)
+    reassigned = refresh_responsible(changes=changes)
+    satisfied, rounds = advance(
+        rules=rules,
+        today=today,
+        now=now,
+        lookback_days=policy.event_lookback_days,
+        changes=changes,
+    )
+    # Duties derived after their window closed are written overdue.
+    overdue = mark_overdue(today=today) + (
+        Duty.objects.filter(pk__gt=first_new, status=DutyStatus.OVERDUE).count()
+    )
+    created = Duty.objects.count() - before
+    reminders = send_reminders(today=today, now=now, policy=policy)
+    changes.now.store(policy, at=started)
+    return {
+        "created": created,
+        "cancelled": cancelled,
+        "reassigned": reassigned,
+        "satisfied": satisfied,
+        "overdue": overdue,
+        "rounds": rounds,
+        **reminders,
+    }

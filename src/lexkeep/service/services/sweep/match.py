@@ -1,0 +1,60 @@
+"""Step 3 (cont.): satisfy owed duties with logged contacts (SPEC §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, Subquery
+
+from lexkeep.service.choices import (
+    CALENDAR_CADENCES,
+    PENDING_STATUSES,
+    DutyScope,
+    DutyStatus,
+)
+from lexkeep.service.models import Duty, DutyRule
+from lexkeep.service.services.sweep.scope import matching_contacts
+
+
+def match_contacts(
+    *,
+    rules: Sequence[DutyRule],
+    today: dt.date,
+    client_ids: Sequence[int] | None = None,
+    only: Q | None = None,
+) -> int:
+    """Satisfy owed duties with the earliest matching contact in their window.
+
+    A contact matches when its channel is one of the rule's, its purpose is
+    the rule's (if required), its matter is the duty's (matter duties), and
+    its date lies in the window: from ``period_start``; for calendar periods
+    no later than ``due_date`` (later contacts belong to the next period);
+    for every-N-days and event duties any later day, which makes the duty
+    done late. ``only`` narrows the duties looked at (the sweep passes the
+    duties just derived and the clients with contacts logged since the last
+    sweep). Return the number of duties satisfied.
+    """
+    satisfied = 0
+    for rule in rules:
+        contacts = matching_contacts(rule, today=today).filter(
+            client_id=OuterRef("client_id"), occurred_on__gte=OuterRef("period_start")
+        )
+        if rule.cadence in CALENDAR_CADENCES:
+            contacts = contacts.filter(occurred_on__lte=OuterRef("due_date"))
+        if rule.scope == DutyScope.MATTER:
+            contacts = contacts.filter(matter_id=OuterRef("matter_id"))
+        first = contacts.order_by("occurred_at", "pk")
+        owed = Duty.objects.filter(
+            rule=rule, status__in=PENDING_STATUSES, satisfied_by__isnull=True
+        )
+        if client_ids is not None:
+            owed = owed.filter(client_id__in=client_ids)
+        if only is not None:
+            owed = owed.filter(only)
+        satisfied += owed.filter(Exists(contacts)).update(
+            status=DutyStatus.DONE,
+            satisfied_by=Subquery(first.values("pk")[:1], output_field=IntegerField()),
+            done_on=Subquery(first.values("occurred_on")[:1], output_field=DateField()),
+        )
+    return satisfied

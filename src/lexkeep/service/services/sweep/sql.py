@@ -1,0 +1,138 @@
+"""SQL building blocks of the sweep: INSERT … SELECT and day arithmetic.
+
+The sweep writes its rows with one ``INSERT … SELECT`` per rule; the dates,
+period keys and statuses of the new duties are computed by the database,
+never row by row in Python. The few fragments that differ between SQLite
+and PostgreSQL live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from django.db import connection
+from django.db.models import DateField, Expression, Func, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from lexkeep.service.choices import DutyStatus
+
+
+def quote(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+def compiled(qs: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """Return the SQL and parameters of ``qs``."""
+    sql, params = qs.query.sql_with_params()
+    return str(sql), list(params)
+
+
+def date_param(day: dt.date | None) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def datetime_param(moment: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+@cache
+def _fixed_offset(zone_name: str) -> int | None:
+    """Return the zone's UTC offset in seconds if it never changed since 1992.
+
+    Checked month by month up to ten years ahead; ``None`` for zones with
+    daylight saving time or a recent change of offset.
+    """
+    zone = timezone.get_current_timezone()
+    this_year = timezone.now().year
+    offsets = {
+        zone.utcoffset(dt.datetime(year, month, 15, 12))  # noqa: DTZ001 - asks the zone
+        for year in range(1992, this_year + 11)
+        for month in range(1, 13)
+    }
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    return None if offset is None else int(offset.total_seconds())
+
+
+def local_date(expression: Expression | str) -> Expression:
+    """Return the firm-local calendar date of the UTC datetime ``expression``.
+
+    On SQLite, in a zone with a fixed offset (Asia/Shanghai), a plain
+    ``date(x, '+28800 seconds')``: Django's per-row Python conversion costs
+    more than the rest of a sweep's lookups.
+    """
+    zone = timezone.get_current_timezone()
+    if connection.vendor == "sqlite":
+        offset = _fixed_offset(str(zone))
+        if offset is not None:
+            # A literal modifier (an int), so SQLite sees a constant expression.
+            return Func(
+                expression,
+                template=f"date(%(expressions)s, '{offset:+d} seconds')",
+                output_field=DateField(),
+            )
+    return TruncDate(expression, tzinfo=zone)
+
+
+def add_days(sql: str, days: int) -> str:
+    """Return SQL for the date ``sql`` plus ``days`` calendar days."""
+    days = int(days)
+    if connection.vendor == "sqlite":
+        return f"date({sql}, '{days:+d} days')"
+    return f"({sql} + {days})"
+
+
+def date_text(sql: str) -> str:
+    """Return SQL for the date ``sql`` written as ``YYYY-MM-DD``."""
+    if connection.vendor == "sqlite":
+        return f"date({sql})"
+    return f"to_char({sql}, 'YYYY-MM-DD')"
+
+
+def int_text(sql: str) -> str:
+    return f"CAST({sql} AS TEXT)"
+
+
+def status_by_due(due_sql: str, today: dt.date) -> tuple[str, list[Any]]:
+    """Return SQL choosing ``overdue`` for a due date before ``today``, else ``open``.
+
+    A duty derived late (its window already over) is overdue from birth,
+    so no second pass has to rewrite it.
+    """
+    return (
+        f"CASE WHEN {due_sql} < %s THEN %s ELSE %s END",
+        [date_param(today), DutyStatus.OVERDUE.value, DutyStatus.OPEN.value],
+    )
+
+
+def insert_duties(
+    columns: Sequence[str],
+    select_sql: str,
+    params: Sequence[Any],
+    *,
+    cte: str = "",
+    cte_params: Sequence[Any] = (),
+) -> int:
+    """Insert the rows of ``select_sql`` as duties, ignoring live duplicates.
+
+    ``cte`` (``name AS MATERIALIZED (…)``) is evaluated once before the
+    select, so the correlated lookups it holds run once per row however
+    often the select refers to their results. Return the rows written.
+    """
+    from lexkeep.service.models import Duty
+
+    table = quote(Duty._meta.db_table)
+    cols = ", ".join(quote(c) for c in columns)
+    head = f"WITH {cte} " if cte else ""
+    if connection.vendor == "sqlite":
+        sql = f"{head}INSERT OR IGNORE INTO {table} ({cols}) {select_sql}"
+    else:
+        sql = f"{head}INSERT INTO {table} ({cols}) {select_sql} ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cte_params, *params])
+        return max(int(cursor.rowcount), 0)

@@ -1,0 +1,150 @@
+"""A sweep looks again only at what changed since the last one, and misses nothing.
+
+Contacts written without the service (imports), rules the director changed,
+clients and matters changed through their services: each is caught by the
+next sweep. Duties derived after their window closed are overdue at once;
+event duties wait until their event is at most a year ahead; local dates
+are the firm's, around midnight too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from lexkeep.clients.models import Client, TierChange
+from lexkeep.service.models import Contact, DutyRule, ServicePolicy
+from lexkeep.service.services.duties import duty_rule_update
+from lexkeep.service.services.sweep.derive import EVENTS_AHEAD_DAYS
+from lexkeep.service.services.sweep.sql import _fixed_offset
+from tests.service.conftest import at, d, duties, live
+
+pytestmark = pytest.mark.django_db
+
+
+def _import_contact(client: Client, channel: str, on: dt.date, **fields) -> Contact:
+    """Write a contact straight to the table, as a bulk import would."""
+    return Contact.objects.create(
+        client=client,
+        channel=channel,
+        direction="out",
+        purpose=fields.pop("purpose", "general"),
+        user=client.owner,
+        occurred_at=at(on),
+        occurred_on=on,
+        summary="电话沟通",
+        recorded_by=client.owner,
+        **fields,
+    )
+
+
+def test_the_sweep_remembers_what_it_saw(mk_client, sweep):
+    mk_client("key")
+    sweep(d("2026-01-02"))
+    policy = ServicePolicy.objects.get()
+    assert policy.swept_at is not None
+    assert policy.clients_swept_through == Client.history.latest("history_id").pk
+
+
+def test_imported_contacts_are_matched_by_the_next_sweep(mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-02"))
+    (call,) = live(client, "key-call")
+    contact = _import_contact(client, "phone", d("2026-01-05"))
+    result = sweep(d("2026-01-06"))
+    call.refresh_from_db()
+    assert (call.status, call.satisfied_by_id, call.done_on) == (
+        "done",
+        contact.pk,
+        d("2026-01-05"),
+    )
+    assert result["satisfied"] == 1
+    # The clock restarts at the imported call.
+    (nxt,) = live(client, "key-call")
+    assert (nxt.period_start, nxt.due_date) == (d("2026-01-06"), d("2026-01-19"))
+
+
+def test_a_rule_changed_by_the_director_is_matched_again(firm, mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-02"))
+    email = _import_contact(client, "email", d("2026-01-05"))
+    sweep(d("2026-01-06"))
+    assert live(client, "key-call")[0].status == "open"  # phone only
+    duty_rule_update(
+        actor=firm["director"],
+        rule=DutyRule.objects.get(code="key-call"),
+        channels=["phone", "email"],
+    )
+    sweep(d("2026-01-07"))
+    done = duties(client, "key-call", status="done")
+    assert [x.satisfied_by_id for x in done] == [email.pk]
+
+
+def test_an_unchanged_firm_is_swept_without_rewriting_anything(mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-02"))
+    before = list(
+        client.service_duties.order_by("pk").values_list(
+            "pk", "status", "responsible_id"
+        )
+    )
+    result = sweep(d("2026-01-03"))
+    assert result["created"] == result["cancelled"] == result["reassigned"] == 0
+    assert (
+        list(
+            client.service_duties.order_by("pk").values_list(
+                "pk", "status", "responsible_id"
+            )
+        )
+        == before
+    )
+
+
+def test_a_duty_derived_after_its_window_is_overdue_at_once(mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    result = sweep(d("2026-01-16"))  # first sweep, day 15: the call is late
+    (call,) = live(client, "key-call")
+    assert (call.due_date, call.status) == (d("2026-01-15"), "overdue")
+    assert result["overdue"] == 1 and result["reminded_overdue"] == 1
+
+
+def test_a_duty_derived_on_its_due_day_is_open(mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-15"))
+    (call,) = live(client, "key-call")
+    assert (call.due_date, call.status) == (d("2026-01-15"), "open")
+
+
+def test_an_event_more_than_a_year_ahead_waits(mk_client, mk_matter, sweep):
+    client = mk_client("ordinary", since=d("2026-01-01"))
+    filing = d("2026-02-01") + dt.timedelta(days=EVENTS_AHEAD_DAYS + 1)
+    mk_matter(client, filing_date=filing)
+    sweep(d("2026-02-01"))
+    assert duties(client, "ordinary-risk-notice") == []
+    sweep(d("2026-02-02"))  # now exactly a year and a day ahead: derived
+    (notice,) = duties(client, "ordinary-risk-notice")
+    assert notice.due_date == filing - dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("utc_hour", "local_day"),
+    [(15, "2026-03-01"), (16, "2026-03-02")],  # 23:xx and 00:xx in Beijing
+)
+def test_the_tier_day_is_the_firms_local_date(mk_client, sweep, utc_hour, local_day):
+    client = mk_client("key", since=d("2026-03-01"))
+    moment = dt.datetime(2026, 3, 1, utc_hour, 30, tzinfo=dt.UTC)
+    TierChange.objects.filter(client=client).update(changed_at=moment)
+    sweep(d("2026-03-03"))
+    (call,) = live(client, "key-call")
+    assert call.period_start == d(local_day)
+
+
+def test_local_dates_use_the_zones_fixed_offset_only_when_it_has_one():
+    _fixed_offset.cache_clear()
+    with timezone.override("Asia/Shanghai"):
+        assert _fixed_offset("Asia/Shanghai") == 8 * 3600
+    with timezone.override("Europe/Berlin"):
+        assert _fixed_offset("Europe/Berlin") is None
+    _fixed_offset.cache_clear()
