@@ -124,6 +124,8 @@ def test_wrong_password_then_english_pages(page, live_server, firm):
 
     sign_in(page, live_server.url, "senior")
     page.get_by_role("link", name="委托事项").first.click()
+    page.wait_for_url("**/matters/")
+    page.wait_for_load_state("load")
     assert "3 个工作日" in page.content()
     page.screenshot(path=str(SHOTS / "page_area_matters.png"), full_page=True)
 
