@@ -6,7 +6,10 @@ rows), run the sweep (:func:`lexkeep.service.services.sweep.sweep_duties`)
 from an empty duty table and report:
 
 * its wall time and peak memory, measured in a fresh process that does
-  only the sweep (peak RSS from ``getrusage``; and Python's own peak from
+  only the sweep (peak RSS: ``VmHWM`` of ``/proc/self/status``, the
+  high-water mark of this process's own memory — ``getrusage`` would report
+  the parent's, which Linux carries across ``execve`` — else ``getrusage``;
+  and Python's own peak from
   ``tracemalloc`` in a second fresh run);
 * the wall time of a second sweep right after (nothing left to do:
   idempotent), and the number of rows each created;
@@ -221,12 +224,21 @@ today = dt.date.fromisoformat(sys.argv[2])
 now = timezone.now()
 if trace:
     tracemalloc.start()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 start = time.perf_counter()
 summary = sweep_duties(today=today, now=now)
 wall = time.perf_counter() - start
 peak = tracemalloc.get_traced_memory()[1] if trace else 0
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+after = peak_kb()
 print(json.dumps({"wall": wall, "rss_before_kb": before, "rss_peak_kb": after,
                   "traced_peak": peak, "summary": summary}))
 """
