@@ -111,7 +111,7 @@ def _derive_calendar(
     today: dt.date,
     now: dt.datetime,
     client_ids: Sequence[int] | None,
-) -> int:
+) -> None:
     """The current calendar period's duty of every client (or matter)."""
     period = calendar_period(rule.cadence, today)
     label = period.key.split(":", 1)[1]
@@ -167,7 +167,7 @@ def _derive_calendar(
         )
     )
     select, params = sql.compiled(qs)
-    return sql.insert_duties(_COLUMNS, select, params)
+    sql.insert_duties(_COLUMNS, select, params)
 
 
 def _derive_rolling(
@@ -176,7 +176,7 @@ def _derive_rolling(
     today: dt.date,
     now: dt.datetime,
     client_ids: Sequence[int] | None,
-) -> int:
+) -> None:
     """The next every-N-days duty wherever none is owed (SPEC §4).
 
     Day 0 is the contact that satisfied the last duty done since the
@@ -258,7 +258,7 @@ def _derive_rolling(
         f"{status}, a.resp, '', %s FROM a ORDER BY a.client_id"
     )
     params = [rule.pk, *status_params, sql.datetime_param(now)]
-    return sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
+    sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
 
 
 def _event_candidates(
@@ -331,7 +331,7 @@ def _derive_events(
     now: dt.datetime,
     client_ids: Sequence[int] | None,
     lookback_days: int,
-) -> int:
+) -> None:
     """One duty per known event of a matter (SPEC §4, ordinary tier).
 
     Due ``offset_days`` after the event; the window opens ``window_days``
@@ -369,7 +369,7 @@ def _derive_events(
         f"b.event_on, {status}, b.resp, '', %s FROM b ORDER BY b.client_id"
     )
     params = [rule.pk, ref_param, *status_params, sql.datetime_param(now)]
-    return sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
+    sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
 
 
 def derive_duties(
@@ -379,24 +379,18 @@ def derive_duties(
     now: dt.datetime,
     client_ids: Sequence[int] | None = None,
     lookback_days: int = 30,
-) -> int:
-    """Derive the duties owed on ``today`` for ``rules``; return how many."""
-    written = 0
+) -> None:
+    """Derive the duties owed on ``today`` for ``rules``."""
     for rule in rules:
         if rule.cadence in CALENDAR_CADENCES:
-            written += _derive_calendar(
-                rule, today=today, now=now, client_ids=client_ids
-            )
+            _derive_calendar(rule, today=today, now=now, client_ids=client_ids)
         elif rule.cadence == Cadence.EVERY_N_DAYS:
-            written += _derive_rolling(
-                rule, today=today, now=now, client_ids=client_ids
-            )
+            _derive_rolling(rule, today=today, now=now, client_ids=client_ids)
         elif rule.cadence == Cadence.EVENT:
-            written += _derive_events(
+            _derive_events(
                 rule,
                 today=today,
                 now=now,
                 client_ids=client_ids,
                 lookback_days=lookback_days,
             )
-    return written
