@@ -136,7 +136,9 @@ def test_errors_name_fields(closed_archive, api):
     assert bad.status_code == 400
     fields = {e["field"] for e in bad.json()["errors"]}
     assert {"material_type", "title"} <= fields
-    assert http.get("/api/v1/archives?status=nonsense").status_code == 400
+    nonsense = http.get("/api/v1/archives?status=nonsense")
+    assert nonsense.status_code == 422
+    assert nonsense.json()["errors"][0]["field"] == "status"
     missing = http.post(
         f"/api/v1/archives/{archive.pk}/submit", "{}", content_type="application/json"
     )

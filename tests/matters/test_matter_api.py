@@ -103,7 +103,9 @@ def test_filters(firm, cast, api_as):
     assert ids(client=cast["staff"].client_id) == {cast["staff"].pk}
     assert ids(q="乙") == {cast["senior"].pk}
     assert ids(status="closed") == set()
-    assert api.get("/api/v1/matters", status="bogus").status_code == 400
+    bogus = api.get("/api/v1/matters", status="bogus")
+    assert bogus.status_code == 422
+    assert bogus.json()["errors"][0]["field"] == "status"
 
 
 def _count(fn) -> int:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from ninja import Router
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lexkeep.accounts.models import ApiToken, User
 from lexkeep.accounts.schemas import (
@@ -27,6 +27,8 @@ from lexkeep.accounts.selectors import (
     user_list,
 )
 from lexkeep.accounts.services import api_token_create, api_token_revoke
+from lexkeep.api.pagination import BoundedPagination
+from lexkeep.api.types import Id
 
 router = Router(tags=["auth"])
 
@@ -81,7 +83,7 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
     response={200: TokenInfo, 404: Message},
     summary="Revoke an API token (your own; the director may revoke any)",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
+def token_revoke(request: HttpRequest, token_id: Id) -> ApiToken:
     token = api_token_get_for_revocation(actor=request.auth, pk=token_id)  # type: ignore[attr-defined]
     return api_token_revoke(token=token)
 
@@ -108,6 +110,6 @@ def me(request: HttpRequest) -> dict[str, object]:
     tags=["users"],
     summary="List the firm's users (director and partners)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def users(request: HttpRequest) -> object:
     return user_list(actor=request.auth).order_by("username")  # type: ignore[attr-defined]

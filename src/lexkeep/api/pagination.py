@@ -13,7 +13,11 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from django.http import HttpRequest
+from ninja import Field
 from ninja.pagination import LimitOffsetPagination
+
+#: Furthest offset into a list: beyond any list the firm keeps.
+MAX_OFFSET = 10_000_000
 
 
 class Rows(Protocol):
@@ -26,13 +30,20 @@ class Rows(Protocol):
         """Return the number of all rows."""
 
 
-class RowsPagination(LimitOffsetPagination):
+class BoundedPagination(LimitOffsetPagination):
+    """``LimitOffsetPagination`` whose offset is bounded too (422 beyond it)."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class RowsPagination(BoundedPagination):
     """``LimitOffsetPagination`` over a :class:`Rows` source."""
 
     def paginate_queryset(  # type: ignore[override]
         self,
         queryset: Rows,
-        pagination: LimitOffsetPagination.Input,
+        pagination: BoundedPagination.Input,
         request: HttpRequest,
         **params: Any,
     ) -> dict[str, Any]:

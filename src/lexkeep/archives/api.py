@@ -5,7 +5,7 @@ and call a service or selector. Errors follow ``lexkeep.api.errors``: 400
 naming fields, 403, 404, 409 for a state that does not allow the action.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
@@ -13,10 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lexkeep.accounts.models import Role, User
-from lexkeep.archives.choices import ArchiveClass, ArchiveStatus
+from lexkeep.api.pagination import BoundedPagination
+from lexkeep.api.types import Code, Id
+from lexkeep.archives.choices import ArchiveStatus
 from lexkeep.archives.documents import (
     XLSX_CONTENT_TYPE,
     catalog_pdf,
@@ -80,7 +82,7 @@ from lexkeep.archives.services import (
     missing_items,
     sync_task_complete,
 )
-from lexkeep.clients.choices import Domain, Tier
+from lexkeep.clients.choices import Domain
 
 router = Router(tags=["archives"])
 _ERRORS: dict[int, Any] = {400: dict, 403: MessageOut, 404: MessageOut, 409: dict}
@@ -88,18 +90,6 @@ _ERRORS: dict[int, Any] = {400: dict, 403: MessageOut, 404: MessageOut, 409: dic
 
 def _actor(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
-def _check_filters(filters: ArchiveFilters) -> None:
-    errors: dict[str, list[str]] = {}
-    if filters.archive_class and filters.archive_class not in ArchiveClass.values:
-        errors["archive_class"] = [_("Unknown archive class.")]
-    if filters.tier and filters.tier not in Tier.values:
-        errors["tier"] = [_("Unknown tier.")]
-    if filters.status and filters.status not in ArchiveStatus.values:
-        errors["status"] = [_("Unknown status.")]
-    if errors:
-        raise ValidationError(errors)
 
 
 _CHECKED_STATES = (
@@ -131,10 +121,9 @@ def archive_detail(archive: Archive) -> Archive:
 
 
 @router.get("/archives", response=list[ArchiveOut], summary="List archives")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def archives(request: HttpRequest, filters: Query[ArchiveFilters]) -> Any:
-    _check_filters(filters)
-    return archive_list(actor=_actor(request), **filters.dict())
+    return archive_list(actor=_actor(request), **filters.dict(exclude_none=True))
 
 
 @router.get(
@@ -142,8 +131,15 @@ def archives(request: HttpRequest, filters: Query[ArchiveFilters]) -> Any:
     response={200: ArchiveDetailOut, **_ERRORS},
     summary="Open an archive by its number (barcode or QR scan)",
 )
-def archive_by_number(request: HttpRequest, number: str) -> Any:
+def archive_by_number(request: HttpRequest, number: Code) -> Any:
     return archive_detail(archive_lookup(actor=_actor(request), number=number))
+
+
+def _ledger(request: HttpRequest, filters: ArchiveFilters) -> Any:
+    fields = {"archive_class", "tier", "year", "lawyer", "q"}
+    return filing_ledger(
+        actor=_actor(request), **filters.dict(include=fields, exclude_none=True)
+    )
 
 
 @router.get(
@@ -151,30 +147,14 @@ def archive_by_number(request: HttpRequest, number: str) -> Any:
     response=list[ArchiveOut],
     summary="The filing ledger 《档案归档台账》 (format=xlsx for Excel)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def ledger(request: HttpRequest, filters: Query[ArchiveFilters]) -> Any:
-    _check_filters(filters)
-    return filing_ledger(
-        actor=_actor(request),
-        archive_class=filters.archive_class,
-        tier=filters.tier,
-        year=filters.year,
-        lawyer=filters.lawyer,
-        q=filters.q,
-    )
+    return _ledger(request, filters)
 
 
 @router.get("/archives/ledger.xlsx", summary="The filing ledger as Excel")
 def ledger_export(request: HttpRequest, filters: Query[ArchiveFilters]) -> HttpResponse:
-    _check_filters(filters)
-    rows = filing_ledger(
-        actor=_actor(request),
-        archive_class=filters.archive_class,
-        tier=filters.tier,
-        year=filters.year,
-        lawyer=filters.lawyer,
-        q=filters.q,
-    )
+    rows = _ledger(request, filters)
     response = HttpResponse(
         filing_ledger_export(actor=_actor(request), rows=rows),
         content_type=XLSX_CONTENT_TYPE,
@@ -188,7 +168,7 @@ def ledger_export(request: HttpRequest, filters: Query[ArchiveFilters]) -> HttpR
     response={200: ArchiveDetailOut, **_ERRORS},
     summary="Get one archive",
 )
-def archive_one(request: HttpRequest, archive_id: int) -> Any:
+def archive_one(request: HttpRequest, archive_id: Id) -> Any:
     return archive_detail(archive_get(actor=_actor(request), pk=archive_id))
 
 
@@ -197,7 +177,7 @@ def archive_one(request: HttpRequest, archive_id: int) -> Any:
     response={200: list[EventOut], **_ERRORS},
     summary="The volume's history",
 )
-def archive_history(request: HttpRequest, archive_id: int) -> Any:
+def archive_history(request: HttpRequest, archive_id: Id) -> Any:
     return archive_get(actor=_actor(request), pk=archive_id).events.all()
 
 
@@ -206,7 +186,7 @@ def archive_history(request: HttpRequest, archive_id: int) -> Any:
     response={200: list[MaterialOut], **_ERRORS},
     summary="Materials in binding order",
 )
-def materials(request: HttpRequest, archive_id: int) -> Any:
+def materials(request: HttpRequest, archive_id: Id) -> Any:
     return material_list(archive=archive_get(actor=_actor(request), pk=archive_id))
 
 
@@ -217,7 +197,7 @@ def materials(request: HttpRequest, archive_id: int) -> Any:
 )
 def material_create(
     request: HttpRequest,
-    archive_id: int,
+    archive_id: Id,
     payload: Form[MaterialIn],
     file: UploadedFile | None = File(None),  # noqa: B008 - ninja parameter
 ) -> tuple[int, Material]:
@@ -237,7 +217,7 @@ def material_create(
     response={200: list[MaterialOut], **_ERRORS},
     summary="Reorder the materials of one category",
 )
-def materials_reorder(request: HttpRequest, archive_id: int, payload: ReorderIn) -> Any:
+def materials_reorder(request: HttpRequest, archive_id: Id, payload: ReorderIn) -> Any:
     archive = archive_get(actor=_actor(request), pk=archive_id)
     return material_reorder(
         actor=_actor(request),
@@ -253,7 +233,7 @@ def materials_reorder(request: HttpRequest, archive_id: int, payload: ReorderIn)
     summary="View or download a material's scan (logged)",
 )
 def material_file(
-    request: HttpRequest, archive_id: int, material_id: int, download: bool = False
+    request: HttpRequest, archive_id: Id, material_id: Id, download: bool = False
 ) -> HttpResponse:
     archive = archive_get(actor=_actor(request), pk=archive_id)
     material = archive.materials.get(pk=material_id)
@@ -280,7 +260,11 @@ def _pdf(data: bytes, name: str) -> HttpResponse:
     response={200: None, **_ERRORS},
     summary="The catalog 《档案目录》 as PDF (default) or Excel (format=xlsx)",
 )
-def catalog(request: HttpRequest, archive_id: int, format: str = "pdf") -> HttpResponse:
+def catalog(
+    request: HttpRequest,
+    archive_id: Id,
+    format: Literal["pdf", "xlsx"] = "pdf",  # noqa: A002 - the query parameter
+) -> HttpResponse:
     archive = archive_get(actor=_actor(request), pk=archive_id)
     if format == "xlsx":
         response = HttpResponse(catalog_xlsx(archive), content_type=XLSX_CONTENT_TYPE)
@@ -288,8 +272,6 @@ def catalog(request: HttpRequest, archive_id: int, format: str = "pdf") -> HttpR
             f'attachment; filename="{archive.archive_number}-catalog.xlsx"'
         )
         return response
-    if format != "pdf":
-        raise ValidationError({"format": [_("Choose pdf or xlsx.")]})
     return _pdf(catalog_pdf(archive), f"{archive.archive_number}-catalog.pdf")
 
 
@@ -298,7 +280,7 @@ def catalog(request: HttpRequest, archive_id: int, format: str = "pdf") -> HttpR
     response={200: None, **_ERRORS},
     summary="The volume cover as PDF",
 )
-def cover(request: HttpRequest, archive_id: int) -> HttpResponse:
+def cover(request: HttpRequest, archive_id: Id) -> HttpResponse:
     archive = archive_get(actor=_actor(request), pk=archive_id)
     return _pdf(cover_pdf(archive), f"{archive.archive_number}-cover.pdf")
 
@@ -308,7 +290,7 @@ def cover(request: HttpRequest, archive_id: int) -> HttpResponse:
     response={200: ArchiveDetailOut, **_ERRORS},
     summary="Submit the volume for review",
 )
-def submit(request: HttpRequest, archive_id: int, payload: SubmitIn) -> Any:
+def submit(request: HttpRequest, archive_id: Id, payload: SubmitIn) -> Any:
     archive = archive_get(actor=_actor(request), pk=archive_id)
     archive = archive_submit(
         actor=_actor(request), archive=archive, missing_reasons=payload.missing_reasons
@@ -321,7 +303,7 @@ def submit(request: HttpRequest, archive_id: int, payload: SubmitIn) -> Any:
     response={200: ArchiveDetailOut, **_ERRORS},
     summary="Approve (sign) or return the volume",
 )
-def review(request: HttpRequest, archive_id: int, payload: ReviewIn) -> Any:
+def review(request: HttpRequest, archive_id: Id, payload: ReviewIn) -> Any:
     if payload.decision not in ("approve", "return"):
         raise ValidationError({"decision": [_("Choose approve or return.")]})
     archive = archive_get(actor=_actor(request), pk=archive_id)
@@ -340,7 +322,7 @@ def review(request: HttpRequest, archive_id: int, payload: ReviewIn) -> Any:
     response={200: ArchiveDetailOut, **_ERRORS},
     summary="File the reviewed volume in a cabinet",
 )
-def filing(request: HttpRequest, archive_id: int, payload: FilingIn) -> Any:
+def filing(request: HttpRequest, archive_id: Id, payload: FilingIn) -> Any:
     archive = archive_get(actor=_actor(request), pk=archive_id)
     cabinet = Cabinet.objects.filter(pk=payload.cabinet).first()
     if cabinet is None:
@@ -389,7 +371,7 @@ def sync_tasks(request: HttpRequest) -> Any:
     response={200: SyncTaskOut, **_ERRORS},
     summary="Mark a copy-sync task done",
 )
-def sync_done(request: HttpRequest, task_id: int, payload: SyncDoneIn) -> Any:
+def sync_done(request: HttpRequest, task_id: Id, payload: SyncDoneIn) -> Any:
     task = sync_task_list(actor=_actor(request), open_only=False).get(pk=task_id)
     return sync_task_complete(actor=_actor(request), task=task, note=payload.note)
 
@@ -399,7 +381,7 @@ def sync_done(request: HttpRequest, task_id: int, payload: SyncDoneIn) -> Any:
     response=list[AlertOut],
     summary="My archive alerts, newest first (unread only unless unread=false)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def alerts(request: HttpRequest, unread: bool = True) -> Any:
     return alert_list(actor=_actor(request), unread_only=unread)
 
@@ -418,7 +400,7 @@ def alerts_unread(request: HttpRequest) -> Any:
     response={200: AlertOut, **_ERRORS},
     summary="Mark one of my archive alerts read",
 )
-def alert_read(request: HttpRequest, alert_id: int) -> Any:
+def alert_read(request: HttpRequest, alert_id: Id) -> Any:
     alert = alert_get(actor=_actor(request), pk=alert_id)
     return alert_mark_read(actor=_actor(request), alert=alert)
 
@@ -450,12 +432,10 @@ def fixity_runs(request: HttpRequest) -> Any:
     response={200: list[ChecklistItemIn], **_ERRORS},
     summary="Required materials of a business domain",
 )
-def checklist(request: HttpRequest, domain: str) -> Any:
-    if domain not in Domain.values:
-        raise ValidationError({"domain": [_("Unknown domain.")]})
+def checklist(request: HttpRequest, domain: Domain) -> Any:
     return [
         {"key": i.key, "label": _(i.label), "material_types": list(i.material_types)}
-        for i in checklist_for(domain)
+        for i in checklist_for(domain.value)
     ]
 
 
@@ -465,11 +445,11 @@ def checklist(request: HttpRequest, domain: str) -> Any:
     summary="Replace the required materials of a domain (director)",
 )
 def checklist_replace(
-    request: HttpRequest, domain: str, payload: list[ChecklistItemIn]
+    request: HttpRequest, domain: Domain, payload: list[ChecklistItemIn]
 ) -> Any:
     items = checklist_set(
         actor=_actor(request),
-        domain=domain,
+        domain=domain.value,
         items=[ChecklistItem(i.key, i.label, tuple(i.material_types)) for i in payload],
     )
     return [

@@ -1,23 +1,28 @@
 """API schemas of the archives (field names per ARCHITECTURE "archive")."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+from lexkeep.api.types import Filters, Id, Search, Year, listed
+from lexkeep.archives.choices import ArchiveClass, ArchiveStatus
+from lexkeep.clients.choices import Tier
 
 
 class MessageOut(Schema):
     detail: str
 
 
-class ArchiveFilters(Schema):
-    archive_class: str = ""
-    tier: str = ""
-    status: str = ""
-    year: int | None = None
-    lawyer: int | None = None
-    cabinet: int | None = None
+class ArchiveFilters(Filters):
+    archive_class: Annotated[ArchiveClass, listed(ArchiveClass)] | None = None
+    tier: Annotated[Tier, listed(Tier)] | None = None
+    status: Annotated[ArchiveStatus, listed(ArchiveStatus)] | None = None
+    year: Year | None = None
+    lawyer: Id | None = None
+    cabinet: Id | None = None
     late: bool | None = None
-    q: str = ""
+    q: Search = ""
 
 
 class ArchiveOut(Schema):

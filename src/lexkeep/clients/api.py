@@ -5,19 +5,19 @@ and validation live there. Errors follow the contract: 400/422 naming each
 field, 403 not allowed, 404 not visible, 409 a state conflict.
 """
 
-import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lexkeep.accounts.models import User
-from lexkeep.api.pagination import RowsPagination
+from lexkeep.api.pagination import BoundedPagination, RowsPagination
+from lexkeep.api.types import Day, Filters, Id, Search
 from lexkeep.clients import selectors, services
 from lexkeep.clients.choices import ClientType, Domain, SubDomain, Tier
 from lexkeep.clients.models import Client
@@ -49,17 +49,15 @@ router = Router(tags=["clients"])
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
-class ClientFilters(Schema):
+class ClientFilters(Filters):
     client_type: ClientType | None = None
     domain: Domain | None = None
     sub_domain: SubDomain | None = None
     tier: Tier | None = None
-    owner: int | None = None
+    owner: Id | None = None
     review: Literal["current", "due", "overdue"] | None = None
-    q: str | None = Field(
-        None,
-        max_length=200,
-        description="Any part of the name or credit code (1 character or more).",
+    q: Search | None = Field(
+        None, description="Any part of the name or credit code (1 character or more)."
     )
 
 
@@ -94,7 +92,7 @@ def client_list(request: HttpRequest, filters: Query[ClientFilters]) -> Any:
     return selectors.client_rows(
         actor=_actor(request),
         ids=client_ids_matching(q) if q else None,
-        **{k: (v.value if hasattr(v, "value") else v) for k, v in data.items()},
+        **data,
     )
 
 
@@ -117,7 +115,7 @@ def client_create(request: HttpRequest, payload: ClientIn) -> Status:
     response=list[ClientRef],
     summary="Clients whose owner or team no longer fits their tier (SPEC §2.2)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def reassignment_needed(request: HttpRequest) -> Any:
     return selectors.clients_needing_reassignment(actor=_actor(request))
 
@@ -127,7 +125,7 @@ def reassignment_needed(request: HttpRequest) -> Any:
     response=list[ReviewGroupOut],
     summary="Clients due and overdue for the quarterly review, per owner (SPEC §2.4)",
 )
-def review_status(request: HttpRequest, today: dt.date | None = None) -> Any:
+def review_status(request: HttpRequest, today: Day | None = None) -> Any:
     groups = selectors.clients_review_status(
         actor=_actor(request), today=today or timezone.localdate()
     )
@@ -148,7 +146,7 @@ def review_status(request: HttpRequest, today: dt.date | None = None) -> Any:
     summary="A client; ?reveal=id_number shows it unmasked if you may (logged)",
 )
 def client_detail(
-    request: HttpRequest, client_id: int, reveal: str | None = None
+    request: HttpRequest, client_id: Id, reveal: str | None = None
 ) -> Client:
     client = _get(request, client_id)
     if reveal:
@@ -163,7 +161,7 @@ def client_detail(
 
 
 @router.patch("/clients/{int:client_id}", response=ClientOut, summary="Change a client")
-def client_patch(request: HttpRequest, client_id: int, payload: ClientPatch) -> Client:
+def client_patch(request: HttpRequest, client_id: Id, payload: ClientPatch) -> Client:
     client = _get(request, client_id)
     changes = payload.dict(exclude_unset=True)
     services.client_update(actor=_actor(request), client=client, changes=changes)
@@ -175,7 +173,7 @@ def client_patch(request: HttpRequest, client_id: int, payload: ClientPatch) -> 
     response=list[HistoryRowOut],
     summary="Every change of a client: field, old, new, who, when (SPEC §2.4)",
 )
-def client_history(request: HttpRequest, client_id: int) -> Any:
+def client_history(request: HttpRequest, client_id: Id) -> Any:
     client = _get(request, client_id)
     return selectors.client_history(actor=_actor(request), client=client)
 
@@ -185,7 +183,7 @@ def client_history(request: HttpRequest, client_id: int) -> Any:
     response=list[ReviewOut],
     summary="Quarterly reviews of a client",
 )
-def review_list(request: HttpRequest, client_id: int) -> Any:
+def review_list(request: HttpRequest, client_id: Id) -> Any:
     client = _get(request, client_id)
     return selectors.client_review_list(actor=_actor(request), client=client)
 
@@ -195,7 +193,7 @@ def review_list(request: HttpRequest, client_id: int) -> Any:
     response={201: ReviewOut},
     summary="Record the quarterly review (a second one this quarter replaces it)",
 )
-def review_create(request: HttpRequest, client_id: int, payload: ReviewIn) -> Status:
+def review_create(request: HttpRequest, client_id: Id, payload: ReviewIn) -> Status:
     client = _get(request, client_id)
     review = services.client_review_record(
         actor=_actor(request), client=client, **payload.dict()
@@ -208,7 +206,7 @@ def review_create(request: HttpRequest, client_id: int, payload: ReviewIn) -> St
     response=list[UpdateOut],
     summary="Major changes recorded for a client",
 )
-def update_list(request: HttpRequest, client_id: int) -> Any:
+def update_list(request: HttpRequest, client_id: Id) -> Any:
     client = _get(request, client_id)
     return selectors.client_update_list(actor=_actor(request), client=client)
 
@@ -218,7 +216,7 @@ def update_list(request: HttpRequest, client_id: int) -> Any:
     response={201: UpdateOut},
     summary="Record a major change (due within 2 working days, SPEC §2.4)",
 )
-def update_create(request: HttpRequest, client_id: int, payload: UpdateIn) -> Status:
+def update_create(request: HttpRequest, client_id: Id, payload: UpdateIn) -> Status:
     from lexkeep.matters.models import Matter
 
     client = _get(request, client_id)
@@ -242,7 +240,7 @@ def update_create(request: HttpRequest, client_id: int, payload: UpdateIn) -> St
     response=list[TierChangeOut],
     summary="Every change of a client's tier: who, when, why (SPEC §2.1)",
 )
-def tier_changes(request: HttpRequest, client_id: int) -> Any:
+def tier_changes(request: HttpRequest, client_id: Id) -> Any:
     client = _get(request, client_id)
     return selectors.tier_change_list(actor=_actor(request), client=client)
 
@@ -253,7 +251,7 @@ def tier_changes(request: HttpRequest, client_id: int) -> Any:
     summary="Set the tier by hand with a reason (partner or director)",
 )
 def tier_override(
-    request: HttpRequest, client_id: int, payload: TierOverrideIn
+    request: HttpRequest, client_id: Id, payload: TierOverrideIn
 ) -> Client:
     client = _get(request, client_id)
     services.client_tier_override(
@@ -267,7 +265,7 @@ def tier_override(
     response=ClientOut,
     summary="Release a hand-set tier and recompute it from fees",
 )
-def tier_release(request: HttpRequest, client_id: int) -> Client:
+def tier_release(request: HttpRequest, client_id: Id) -> Client:
     client = _get(request, client_id)
     services.client_tier_release_override(actor=_actor(request), client=client)
     return _get(request, client_id)
@@ -278,7 +276,7 @@ def tier_release(request: HttpRequest, client_id: int) -> Client:
     response=ClientOut,
     summary="Assign the relationship owner and dedicated team (SPEC §2.2)",
 )
-def team_assign(request: HttpRequest, client_id: int, payload: TeamIn) -> Client:
+def team_assign(request: HttpRequest, client_id: Id, payload: TeamIn) -> Client:
     client = _get(request, client_id)
     owner = _user(payload.owner, "owner")
     members = list(User.objects.filter(pk__in=payload.team, is_active=True))
@@ -299,8 +297,8 @@ def team_assign(request: HttpRequest, client_id: int, payload: TeamIn) -> Client
     tags=["consents"],
     summary="Consents of the clients you may see (?client=)",
 )
-@paginate(LimitOffsetPagination)
-def consent_list(request: HttpRequest, client: int | None = None) -> Any:
+@paginate(BoundedPagination)
+def consent_list(request: HttpRequest, client: Id | None = None) -> Any:
     return selectors.consent_list(actor=_actor(request), client=client)
 
 
@@ -341,7 +339,7 @@ def consent_create(
     tags=["consents"],
     summary="Record the withdrawal of a consent (sensitive data is then erased)",
 )
-def consent_withdraw(request: HttpRequest, consent_id: int, payload: WithdrawIn) -> Any:
+def consent_withdraw(request: HttpRequest, consent_id: Id, payload: WithdrawIn) -> Any:
     consent = selectors.consent_get(actor=_actor(request), pk=consent_id)
     return services.consent_withdraw(
         actor=_actor(request),
@@ -356,7 +354,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int, payload: WithdrawIn)
     tags=["consents"],
     summary="Download the signed consent document (logged)",
 )
-def consent_document(request: HttpRequest, consent_id: int) -> HttpResponse:
+def consent_document(request: HttpRequest, consent_id: Id) -> HttpResponse:
     consent = selectors.consent_get(actor=_actor(request), pk=consent_id)
     data = services.consent_document_read(
         actor=_actor(request), consent=consent, request=request

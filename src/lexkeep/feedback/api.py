@@ -5,22 +5,24 @@ holds the one endpoint without authentication, ``POST /public/feedback``:
 rate-limited per address and guarded by a honeypot field.
 """
 
-import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lexkeep.accounts.models import User
+from lexkeep.api.pagination import BoundedPagination
+from lexkeep.api.types import Code, Day, Filters, Id, Search, listed, not_before
 from lexkeep.clients.models import Client
 from lexkeep.feedback import selectors, services
 from lexkeep.feedback.excel import XLSX_CONTENT_TYPE, ledger_export
 from lexkeep.feedback.exceptions import RateLimited, SpamRejected
-from lexkeep.feedback.models import Feedback
+from lexkeep.feedback.models import Category, Channel, Feedback
+from lexkeep.feedback.models import Status as FeedbackStatus
 from lexkeep.feedback.schemas import (
     ExtensionIn,
     ExtensionOut,
@@ -46,16 +48,18 @@ class ErrorOut(Schema):
     errors: list[dict[str, str]] = []
 
 
-class FeedbackFilterIn(Schema):
-    status: str | None = None
-    category: str | None = None
-    channel: str | None = None
-    owner: int | None = None
+class FeedbackFilterIn(Filters):
+    status: Annotated[FeedbackStatus, listed(FeedbackStatus)] | None = None
+    category: Annotated[Category, listed(Category)] | None = None
+    channel: Annotated[Channel, listed(Channel)] | None = None
+    owner: Id | None = None
     breached: bool | None = None
     open: bool | None = None
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
-    q: str | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
+    q: Search | None = None
+
+    _range = not_before("received_from", "received_to")
 
 
 def _actor(request: HttpRequest) -> User:
@@ -157,7 +161,7 @@ def _json_429(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     summary="List feedback cases (filters: status, category, channel, owner, "
     "breached, open, received_from/to, q)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def feedback_list(request: HttpRequest, filters: Query[FeedbackFilterIn]) -> Any:
     return selectors.feedback_list(
         actor=_actor(request), filters=_filters(filters.dict())
@@ -215,7 +219,7 @@ def feedback_ledger_xlsx(
     summary="Quarterly summary: counts by category, SLA performance, most common "
     "problems and their improvement measures (?quarter=2026Q4)",
 )
-def feedback_summary(request: HttpRequest, quarter: str) -> dict[str, Any]:
+def feedback_summary(request: HttpRequest, quarter: Code) -> dict[str, Any]:
     actor = _actor(request)
     if not actor.has_perm("feedback.view_feedback"):
         raise PermissionDenied
@@ -280,7 +284,7 @@ def improvement_create(request: HttpRequest, payload: MeasureIn) -> Status:
     response=FeedbackDetailOut,
     summary="A feedback case with its history",
 )
-def feedback_detail(request: HttpRequest, feedback_id: int) -> Feedback:
+def feedback_detail(request: HttpRequest, feedback_id: Id) -> Feedback:
     return _get(request, feedback_id)
 
 
@@ -290,7 +294,7 @@ def feedback_detail(request: HttpRequest, feedback_id: int) -> Feedback:
     summary="Classify a case, link it to a client, or give it another owner",
 )
 def feedback_patch(
-    request: HttpRequest, feedback_id: int, payload: FeedbackPatch
+    request: HttpRequest, feedback_id: Id, payload: FeedbackPatch
 ) -> Feedback:
     actor = _actor(request)
     feedback = _get(request, feedback_id)
@@ -317,7 +321,7 @@ def feedback_patch(
     "(409 if its state does not allow it)",
 )
 def feedback_transition(
-    request: HttpRequest, feedback_id: int, payload: TransitionIn
+    request: HttpRequest, feedback_id: Id, payload: TransitionIn
 ) -> Feedback:
     services.feedback_transition(
         actor=_actor(request),
@@ -337,7 +341,7 @@ def feedback_transition(
     "was told (SPEC §5)",
 )
 def feedback_extension(
-    request: HttpRequest, feedback_id: int, payload: ExtensionIn
+    request: HttpRequest, feedback_id: Id, payload: ExtensionIn
 ) -> Status:
     extension = services.feedback_extend(
         actor=_actor(request),
@@ -356,7 +360,7 @@ def feedback_extension(
     summary="Record the client's satisfaction (1–5) after resolution",
 )
 def feedback_satisfaction(
-    request: HttpRequest, feedback_id: int, payload: SatisfactionIn
+    request: HttpRequest, feedback_id: Id, payload: SatisfactionIn
 ) -> Feedback:
     services.feedback_satisfaction_record(
         actor=_actor(request),

@@ -8,7 +8,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-QUARTER_RE = re.compile(r"^(\d{4})Q([1-4])$")
+#: A quarter code; years 1900–2999, so the quarters either side are dates too.
+QUARTER_RE = re.compile(r"^((?:19|2\d)\d\d)Q([1-4])$")
 
 
 def quarter_parse(value: str) -> tuple[int, int]:

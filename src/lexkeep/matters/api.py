@@ -15,11 +15,11 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lexkeep.accounts.models import User
-from lexkeep.api.pagination import RowsPagination
-from lexkeep.clients.choices import Domain
+from lexkeep.api.pagination import BoundedPagination, RowsPagination
+from lexkeep.api.types import Id, Search
 from lexkeep.clients.conflicts import (
     conflict_check_decide,
     conflict_check_get,
@@ -38,7 +38,7 @@ from lexkeep.clients.excel import (
     matters_export,
 )
 from lexkeep.clients.models import Client
-from lexkeep.clients.search import search
+from lexkeep.clients.search import MAX_LIMIT, search
 from lexkeep.matters.models import (
     ConflictCheck,
     FeeReceipt,
@@ -121,14 +121,7 @@ def _user(pk: int, field: str) -> User:
 @router.get("/matters", response=list[MatterRowOut], summary="List matters")
 @paginate(RowsPagination)
 def matters(request: HttpRequest, filters: Query[MatterFilters]) -> Any:
-    errors: dict[str, list[str]] = {}
-    if filters.status and filters.status not in Matter.Status.values:
-        errors["status"] = [_("Unknown status.")]
-    if filters.domain and filters.domain not in Domain.values:
-        errors["domain"] = [_("Unknown domain.")]
-    if errors:
-        raise ValidationError(errors)
-    return matter_rows(actor=_actor(request), **filters.dict())
+    return matter_rows(actor=_actor(request), **filters.dict(exclude_none=True))
 
 
 @router.post(
@@ -181,7 +174,7 @@ def matters_export_xlsx(request: HttpRequest) -> HttpResponseBase:
 
 
 @router.get("/matters/{int:matter_id}", response=MatterDetailOut, summary="A matter")
-def matter_detail(request: HttpRequest, matter_id: int) -> Matter:
+def matter_detail(request: HttpRequest, matter_id: Id) -> Matter:
     return matter_get(actor=_actor(request), pk=matter_id)
 
 
@@ -191,7 +184,7 @@ def matter_detail(request: HttpRequest, matter_id: int) -> Matter:
     summary="Change a matter or record its key dates",
 )
 @transaction.atomic
-def matter_patch(request: HttpRequest, matter_id: int, payload: MatterPatch) -> Matter:
+def matter_patch(request: HttpRequest, matter_id: Id, payload: MatterPatch) -> Matter:
     actor = _actor(request)
     matter = matter_get(actor=actor, pk=matter_id)
     data = payload.dict(exclude_unset=True)
@@ -220,7 +213,7 @@ def matter_patch(request: HttpRequest, matter_id: int, payload: MatterPatch) -> 
     summary="Close a matter, recording the business end date",
 )
 def matter_close_view(
-    request: HttpRequest, matter_id: int, payload: MatterCloseIn
+    request: HttpRequest, matter_id: Id, payload: MatterCloseIn
 ) -> Matter:
     actor = _actor(request)
     matter = matter_get(actor=actor, pk=matter_id)
@@ -234,7 +227,7 @@ def matter_close_view(
 
 
 @router.get("/matters/{int:matter_id}/parties", response=list[PartyOut])
-def parties(request: HttpRequest, matter_id: int) -> list[MatterParty]:
+def parties(request: HttpRequest, matter_id: Id) -> list[MatterParty]:
     return list(matter_party_list(actor=_actor(request), matter_pk=matter_id))
 
 
@@ -244,7 +237,7 @@ def parties(request: HttpRequest, matter_id: int) -> list[MatterParty]:
     summary="Add a counterparty or related party",
 )
 def party_add(
-    request: HttpRequest, matter_id: int, payload: PartyIn
+    request: HttpRequest, matter_id: Id, payload: PartyIn
 ) -> tuple[int, MatterParty]:
     actor = _actor(request)
     matter = matter_get(actor=actor, pk=matter_id)
@@ -255,9 +248,7 @@ def party_add(
     "/matters/{int:matter_id}/parties/{int:party_id}",
     response={204: None, **_ERRORS},
 )
-def party_remove(
-    request: HttpRequest, matter_id: int, party_id: int
-) -> tuple[int, None]:
+def party_remove(request: HttpRequest, matter_id: Id, party_id: Id) -> tuple[int, None]:
     actor = _actor(request)
     party = matter_party_get(actor=actor, matter_pk=matter_id, pk=party_id)
     matter_party_remove(actor=actor, party=party)
@@ -265,7 +256,7 @@ def party_remove(
 
 
 @router.get("/matters/{int:matter_id}/hearings", response=list[HearingOut])
-def hearings(request: HttpRequest, matter_id: int) -> list[Hearing]:
+def hearings(request: HttpRequest, matter_id: Id) -> list[Hearing]:
     return list(hearing_list(actor=_actor(request), matter_pk=matter_id))
 
 
@@ -275,7 +266,7 @@ def hearings(request: HttpRequest, matter_id: int) -> list[Hearing]:
     summary="Record a hearing",
 )
 def hearing_add(
-    request: HttpRequest, matter_id: int, payload: HearingIn
+    request: HttpRequest, matter_id: Id, payload: HearingIn
 ) -> tuple[int, Hearing]:
     actor = _actor(request)
     matter = matter_get(actor=actor, pk=matter_id)
@@ -287,7 +278,7 @@ def hearing_add(
     response={204: None, **_ERRORS},
 )
 def hearing_remove(
-    request: HttpRequest, matter_id: int, hearing_id: int
+    request: HttpRequest, matter_id: Id, hearing_id: Id
 ) -> tuple[int, None]:
     actor = _actor(request)
     hearing = hearing_get(actor=actor, matter_pk=matter_id, pk=hearing_id)
@@ -296,7 +287,7 @@ def hearing_remove(
 
 
 @router.get("/matters/{int:matter_id}/fees", response=list[FeeOut])
-def fees(request: HttpRequest, matter_id: int) -> list[FeeReceipt]:
+def fees(request: HttpRequest, matter_id: Id) -> list[FeeReceipt]:
     return list(fee_receipt_list(actor=_actor(request), matter_pk=matter_id))
 
 
@@ -306,7 +297,7 @@ def fees(request: HttpRequest, matter_id: int) -> list[FeeReceipt]:
     summary="Record fees received",
 )
 def fee_add(
-    request: HttpRequest, matter_id: int, payload: FeeIn
+    request: HttpRequest, matter_id: Id, payload: FeeIn
 ) -> tuple[int, FeeReceipt]:
     actor = _actor(request)
     matter = matter_get(actor=actor, pk=matter_id)
@@ -389,9 +380,9 @@ def conflict_check_create(
     tags=["conflict-checks"],
     summary="List conflict checks",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def conflict_checks(request: HttpRequest, filters: Query[CheckFilters]) -> Any:
-    return conflict_check_list(actor=_actor(request), **filters.dict())
+    return conflict_check_list(actor=_actor(request), **filters.dict(exclude_none=True))
 
 
 @router.get(
@@ -400,7 +391,7 @@ def conflict_checks(request: HttpRequest, filters: Query[CheckFilters]) -> Any:
     tags=["conflict-checks"],
     summary="A conflict check and its hits",
 )
-def conflict_check_detail(request: HttpRequest, check_id: int) -> dict[str, Any]:
+def conflict_check_detail(request: HttpRequest, check_id: Id) -> dict[str, Any]:
     actor = _actor(request)
     return _check_detail(actor, conflict_check_get(actor=actor, pk=check_id))
 
@@ -413,7 +404,7 @@ def conflict_check_detail(request: HttpRequest, check_id: int) -> dict[str, Any]
 )
 def conflict_check_decision(
     request: HttpRequest,
-    check_id: int,
+    check_id: Id,
     decision: Form[str],
     note: Form[str] = "",
     waiver_document_name: Form[str] = "",
@@ -443,7 +434,7 @@ def conflict_check_decision(
     tags=["conflict-checks"],
     summary="Download the client's informed-consent document of a waiver",
 )
-def conflict_check_waiver(request: HttpRequest, check_id: int) -> HttpResponse:
+def conflict_check_waiver(request: HttpRequest, check_id: Id) -> HttpResponse:
     actor = _actor(request)
     check = conflict_check_get(actor=actor, pk=check_id)
     data = conflict_check_waiver_read(actor=actor, check=check)
@@ -463,7 +454,11 @@ def conflict_check_waiver(request: HttpRequest, check_id: int) -> HttpResponse:
     tags=["search"],
     summary="Find clients and matters by name, case number or credit code",
 )
-def search_view(request: HttpRequest, q: str = "", limit: int = 20) -> list[Any]:
+def search_view(
+    request: HttpRequest,
+    q: Search = "",
+    limit: int = Query(20, ge=1, le=MAX_LIMIT),  # noqa: B008 - ninja parameter
+) -> list[Any]:
     return list(search(actor=_actor(request), q=q, limit=limit))
 
 

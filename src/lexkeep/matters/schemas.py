@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import BaseModel
 
-from lexkeep.matters.models import FeeReceipt, Matter, MatterParty
+from lexkeep.api.types import Filters, Id, Search, listed
+from lexkeep.clients.choices import Domain
+from lexkeep.matters.models import ConflictCheck, FeeReceipt, Matter, MatterParty
 
 
 class PartyIn(Schema):
@@ -102,17 +104,19 @@ class MatterPatch(Schema):
     counsel_end_date: date | None = None
 
 
-class MatterFilters(Schema):
-    status: str = ""
-    domain: str = ""
-    client: int | None = None
-    lawyer: int | None = None
-    q: str = ""
+class MatterFilters(Filters):
+    status: Annotated[Matter.Status, listed(Matter.Status)] | None = None
+    domain: Annotated[Domain, listed(Domain)] | None = None
+    client: Id | None = None
+    lawyer: Id | None = None
+    q: Search = ""
 
 
-class CheckFilters(Schema):
-    decision: str = ""
-    client: int | None = None
+class CheckFilters(Filters):
+    decision: (
+        Annotated[ConflictCheck.Decision, listed(ConflictCheck.Decision)] | None
+    ) = None
+    client: Id | None = None
 
 
 class MatterCloseIn(Schema):

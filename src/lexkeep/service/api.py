@@ -5,7 +5,6 @@ contract: 400/422 naming each field, 403 not allowed, 404 not visible, 409
 a duty that is already done or cancelled.
 """
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from lexkeep.accounts.models import User
+from lexkeep.api.pagination import BoundedPagination
+from lexkeep.api.types import Day, Id
 from lexkeep.clients.models import Client
 from lexkeep.clients.visibility import client_visibility_q
 from lexkeep.matters.models import Matter
@@ -76,7 +77,7 @@ def _quote(name: str) -> str:
     summary="List the contacts you may see (filters: client, matter, channel, "
     "compliant, direction, purpose, user, since, until)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def contact_list(request: HttpRequest, filters: Query[ContactFilters]) -> Any:
     actor = _actor(request)
     _require_service_role(actor)
@@ -136,7 +137,7 @@ def contact_create(request: HttpRequest, payload: ContactIn) -> Status:
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="One contact")
-def contact_detail(request: HttpRequest, contact_id: int) -> Contact:
+def contact_detail(request: HttpRequest, contact_id: Id) -> Contact:
     return selectors.contact_get(actor=_actor(request), pk=contact_id)
 
 
@@ -146,7 +147,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> Contact:
     summary="Attach a file to a contact (stored encrypted)",
 )
 def attachment_add(
-    request: HttpRequest, contact_id: int, file: File[UploadedFile]
+    request: HttpRequest, contact_id: Id, file: File[UploadedFile]
 ) -> Status:
     actor = _actor(request)
     contact = selectors.contact_get(actor=actor, pk=contact_id)
@@ -171,7 +172,7 @@ def attachment_add(
     response={200: None},
 )
 def attachment_download(
-    request: HttpRequest, contact_id: int, attachment_id: int
+    request: HttpRequest, contact_id: Id, attachment_id: Id
 ) -> HttpResponse:
     actor = _actor(request)
     attachment = selectors.attachment_get(
@@ -193,7 +194,7 @@ def attachment_download(
     summary="List service duties (filters: status, tier, user, client, kind, mine, "
     "due_before, due_after)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def duty_list(request: HttpRequest, filters: Query[DutyFilters]) -> Any:
     actor = _actor(request)
     _require_service_role(actor)
@@ -201,7 +202,7 @@ def duty_list(request: HttpRequest, filters: Query[DutyFilters]) -> Any:
 
 
 @router.get("/duties/{duty_id}", response=DutyDetailOut, summary="One duty")
-def duty_detail(request: HttpRequest, duty_id: int) -> Any:
+def duty_detail(request: HttpRequest, duty_id: Id) -> Any:
     return selectors.duty_get(actor=_actor(request), pk=duty_id)
 
 
@@ -210,7 +211,7 @@ def duty_detail(request: HttpRequest, duty_id: int) -> Any:
     response=DutyDetailOut,
     summary="Mark a duty done by linking a logged contact",
 )
-def duty_done(request: HttpRequest, duty_id: int, payload: DutyDoneIn) -> Any:
+def duty_done(request: HttpRequest, duty_id: Id, payload: DutyDoneIn) -> Any:
     actor = _actor(request)
     duty = selectors.duty_get(actor=actor, pk=duty_id)
     try:
@@ -234,7 +235,7 @@ def duty_done(request: HttpRequest, duty_id: int, payload: DutyDoneIn) -> Any:
     summary="Generate the duty's document (service report or fee statement) "
     "as PDF and Excel",
 )
-def duty_documents_generate(request: HttpRequest, duty_id: int) -> Status:
+def duty_documents_generate(request: HttpRequest, duty_id: Id) -> Status:
     actor = _actor(request)
     duty = selectors.duty_get(actor=actor, pk=duty_id)
     documents = services.duty_documents_generate(
@@ -249,7 +250,7 @@ def duty_documents_generate(request: HttpRequest, duty_id: int) -> Status:
     response={200: None},
 )
 def duty_document_download(
-    request: HttpRequest, duty_id: int, document_id: int
+    request: HttpRequest, duty_id: Id, document_id: Id
 ) -> HttpResponse:
     actor = _actor(request)
     document = selectors.duty_document_get(actor=actor, duty=duty_id, pk=document_id)
@@ -268,7 +269,7 @@ def rule_list(request: HttpRequest) -> Any:
 @router.patch(
     "/duty-rules/{rule_id}", response=RuleOut, summary="Change a duty rule (director)"
 )
-def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
+def rule_update(request: HttpRequest, rule_id: Id, payload: RulePatch) -> Any:
     actor = _actor(request)
     if not actor.has_perm("service.change_dutyrule"):
         raise PermissionDenied(_("Only the director may change the duty rules."))
@@ -288,7 +289,7 @@ def rule_update(request: HttpRequest, rule_id: int, payload: RulePatch) -> Any:
     response=DashboardOut,
     summary="Compliance firm-wide, per tier and per lawyer (what you may see)",
 )
-def compliance(request: HttpRequest, today: dt.date | None = None) -> Any:
+def compliance(request: HttpRequest, today: Day | None = None) -> Any:
     actor = _actor(request)
     _require_service_role(actor)
     return selectors.compliance_dashboard(actor=actor, today=today)
@@ -300,7 +301,7 @@ def compliance(request: HttpRequest, today: dt.date | None = None) -> Any:
     summary="One client's compliance summary",
 )
 def client_compliance(
-    request: HttpRequest, client_id: int, today: dt.date | None = None
+    request: HttpRequest, client_id: Id, today: Day | None = None
 ) -> Any:
     actor = _actor(request)
     client = Client.objects.filter(client_visibility_q(actor)).get(pk=client_id)
@@ -320,7 +321,7 @@ def client_compliance(
     response=list[NotificationOut],
     summary="Your notifications (reminders of service duties)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def notification_list(request: HttpRequest, unread: bool = False) -> Any:
     return selectors.notification_list(user=_actor(request), unread_only=unread)
 
@@ -330,5 +331,5 @@ def notification_list(request: HttpRequest, unread: bool = False) -> Any:
     response=dict[str, int],
     summary="Mark your notifications read (all, or one with ?id=)",
 )
-def notifications_read(request: HttpRequest, id: int | None = None) -> Any:  # noqa: A002
+def notifications_read(request: HttpRequest, id: Id | None = None) -> Any:  # noqa: A002
     return {"marked": services.notifications_mark_read(user=_actor(request), pk=id)}

@@ -8,11 +8,13 @@ codes of :mod:`lexkeep.service.choices`; dates are ISO 8601.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
-from lexkeep.service.choices import ContactChannel, Direction, Purpose
+from lexkeep.api.types import Day, Filters, Id, listed, not_before
+from lexkeep.clients.choices import Tier
+from lexkeep.service.choices import ContactChannel, Direction, DutyKind, Purpose
 
 
 class AttachmentOut(Schema):
@@ -82,16 +84,18 @@ class ContactOut(Schema):
         return [d.pk for d in obj.satisfied_duties.all()]
 
 
-class ContactFilters(Schema):
-    client: int | None = None
-    matter: int | None = None
-    channel: ContactChannel | None = None
+class ContactFilters(Filters):
+    client: Id | None = None
+    matter: Id | None = None
+    channel: Annotated[ContactChannel, listed(ContactChannel)] | None = None
     compliant: bool | None = None
-    direction: Direction | None = None
-    purpose: Purpose | None = None
-    user: int | None = None
-    since: dt.date | None = None
-    until: dt.date | None = None
+    direction: Annotated[Direction, listed(Direction)] | None = None
+    purpose: Annotated[Purpose, listed(Purpose)] | None = None
+    user: Id | None = None
+    since: Day | None = None
+    until: Day | None = None
+
+    _range = not_before("since", "until")
 
 
 class DocumentOut(Schema):
@@ -162,15 +166,21 @@ class DutyDetailOut(DutyOut):
         return list(obj.documents.all())
 
 
-class DutyFilters(Schema):
-    status: str | None = Field(None, pattern="^(open|overdue|done|cancelled|pending)$")
-    tier: str | None = Field(None, pattern="^(strategic|key|ordinary)$")
-    user: int | None = None
-    client: int | None = None
-    kind: str | None = None
+#: A duty's status, or ``pending`` for one still owed (open or overdue).
+DutyStatusFilter = Literal["open", "overdue", "done", "cancelled", "pending"]
+
+
+class DutyFilters(Filters):
+    status: DutyStatusFilter | None = None
+    tier: Annotated[Tier, listed(Tier)] | None = None
+    user: Id | None = None
+    client: Id | None = None
+    kind: Annotated[DutyKind, listed(DutyKind)] | None = None
     mine: bool = False
-    due_before: dt.date | None = None
-    due_after: dt.date | None = None
+    due_after: Day | None = None
+    due_before: Day | None = None
+
+    _range = not_before("due_after", "due_before")
 
 
 class DutyDoneIn(Schema):
