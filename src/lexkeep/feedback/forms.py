@@ -20,7 +20,7 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 class ServiceErrorsMixin:
     """Show a service's ValidationError next to the fields it names."""
 
-    def add_service_error(self, exc: ValidationError) -> None:
+    def add_service_errors(self, exc: ValidationError) -> None:
         """Attach each message of ``exc`` to its field (or to the form)."""
         form: Any = self
         if hasattr(exc, "error_dict"):

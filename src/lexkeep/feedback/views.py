@@ -53,6 +53,7 @@ from lexkeep.feedback.lifecycle import (
 from lexkeep.feedback.models import Feedback, Status
 from lexkeep.feedback.quarters import quarter_of, quarter_parse, quarter_shift
 from lexkeep.web.areas import FEEDBACK
+from lexkeep.web.forms import form_submit, message_redirect
 
 SESSION_REFERENCE = "feedback_reference"
 PAGE_SIZE = 25
@@ -121,7 +122,7 @@ def public_form(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("The submission was rejected."))
                 status = 400
             except ValidationError as exc:
-                form.add_service_error(exc)
+                form.add_service_errors(exc)
                 status = 400
             else:
                 request.session[SESSION_REFERENCE] = feedback.reference
@@ -209,34 +210,23 @@ def case_create(request: HttpRequest) -> HttpResponse:
             _("Only client-service specialists and the director record complaints.")
         )
     form = StaffFeedbackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                client = _client(data.get("client"))
-                feedback = services.feedback_create_staff(
-                    actor=user,
-                    channel=data["channel"],
-                    name=data["name"],
-                    contact=data["contact"],
-                    content=data["content"],
-                    received_at=data["received_at"],
-                    expected_resolution=data["expected_resolution"],
-                    category=data["category"],
-                    client=client,
-                )
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request,
-                    _("Complaint %(reference)s has been recorded.")
-                    % {"reference": feedback.reference},
-                )
-                return redirect(feedback.get_absolute_url())
-        status = 400
-    return render(request, "feedback/create.html", {"form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "feedback/create.html", {"form": form})
+    return form_submit(
+        form,
+        lambda data: services.feedback_create_staff(
+            actor=user, **{**data, "client": _client(data.get("client"))}
+        ),
+        done=lambda feedback: message_redirect(
+            request,
+            _("Complaint %(reference)s has been recorded.")
+            % {"reference": feedback.reference},
+            feedback.get_absolute_url(),
+        ),
+        invalid=lambda: render(
+            request, "feedback/create.html", {"form": form}, status=400
+        ),
+    )
 
 
 def _client(pk: int | None) -> Client | None:
@@ -337,37 +327,41 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply one move of the transition map (``lifecycle``)."""
     case = _case(request, pk)
     form = TransitionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.feedback_transition(
-                actor=actor(request),
-                feedback=case,
-                action=data["action"],
-                note=data["note"],
-                occurred_at=data["occurred_at"],
-                satisfaction=data["satisfaction"],
-            )
-        except InvalidTransition as exc:
-            messages.error(request, str(exc))
-            return redirect(case.get_absolute_url())
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request,
-                _("%(reference)s: %(action)s — done.")
-                % {
-                    "reference": case.reference,
-                    "action": ACTION_LABELS.get(data["action"], data["action"]),
-                },
-            )
-            return redirect(case.get_absolute_url())
-    return _render_case(
-        request,
-        case,
-        status=400,
-        failed={"action": request.POST.get("action"), "transition": form},
+
+    def done(_result: object) -> HttpResponse:
+        action = form.cleaned_data["action"]
+        return message_redirect(
+            request,
+            _("%(reference)s: %(action)s — done.")
+            % {
+                "reference": case.reference,
+                "action": ACTION_LABELS.get(action, action),
+            },
+            case.get_absolute_url(),
+        )
+
+    return form_submit(
+        form,
+        lambda data: services.feedback_transition(
+            actor=actor(request), feedback=case, **data
+        ),
+        done=done,
+        refused=lambda exc: _refused(request, case, exc),
+        invalid=lambda: _render_case(
+            request,
+            case,
+            status=400,
+            failed={"action": request.POST.get("action"), "transition": form},
+        ),
+    )
+
+
+def _refused(
+    request: HttpRequest, case: Feedback, exc: InvalidTransition
+) -> HttpResponse:
+    """Say why the case's lifecycle refused the move, back on the case page."""
+    return message_redirect(
+        request, str(exc), case.get_absolute_url(), level=messages.ERROR
     )
 
 
@@ -377,35 +371,21 @@ def case_extend(request: HttpRequest, pk: int) -> HttpResponse:
     """Extend the reply deadline with a reason told to the client (SPEC §5)."""
     case = _case(request, pk)
     form = ExtensionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            extension = services.feedback_extend(
-                actor=actor(request),
-                feedback=case,
-                working_days=data["working_days"],
-                reason=data["reason"],
-                client_informed_at=data["client_informed_at"],
-                client_informed_via=data["client_informed_via"],
-            )
-        except InvalidTransition as exc:
-            messages.error(request, str(exc))
-            return redirect(case.get_absolute_url())
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request,
-                _("The reply deadline is now %(due)s.")
-                % {
-                    "due": timezone.localtime(extension.new_reply_due).strftime(
-                        "%Y-%m-%d"
-                    )
-                },
-            )
-            return redirect(case.get_absolute_url())
-    return _render_case(
-        request, case, status=400, failed={"action": "extend", "extension": form}
+    return form_submit(
+        form,
+        lambda data: services.feedback_extend(
+            actor=actor(request), feedback=case, **data
+        ),
+        done=lambda extension: message_redirect(
+            request,
+            _("The reply deadline is now %(due)s.")
+            % {"due": timezone.localtime(extension.new_reply_due).strftime("%Y-%m-%d")},
+            case.get_absolute_url(),
+        ),
+        refused=lambda exc: _refused(request, case, exc),
+        invalid=lambda: _render_case(
+            request, case, status=400, failed={"action": "extend", "extension": form}
+        ),
     )
 
 
@@ -426,7 +406,7 @@ def case_satisfaction(request: HttpRequest, pk: int) -> HttpResponse:
         except InvalidTransition as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
-            form.add_service_error(exc)
+            form.add_service_errors(exc)
             return _render_case(
                 request,
                 case,
@@ -526,38 +506,36 @@ def summary(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         quarter = quarter_of(timezone.localdate())
     form = MeasureForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.improvement_measure_record(
-                    actor=user,
-                    quarter=quarter,
-                    category=form.cleaned_data["category"],
-                    measure=form.cleaned_data["measure"],
-                    owner=form.cleaned_data["owner"],
-                )
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request, _("The improvement measure has been recorded.")
-                )
-                return redirect(f"{reverse('feedback:summary')}?quarter={quarter}")
-        status = 400
-    result = selectors.quarterly_summary(actor=user, quarter=quarter)
-    peak = max((row.count for row in result.categories), default=0)
-    return render(
-        request,
-        "feedback/summary.html",
-        {
-            "summary": result,
-            "peak": peak or 1,
-            "previous": quarter_shift(quarter, -1),
-            "next": quarter_shift(quarter, 1),
-            "form": form,
-            "may_record": user.has_perm("feedback.add_improvementmeasure"),
-            "is_director": user.has_role(Role.DIRECTOR),
-        },
-        status=status,
+
+    def page(status: int) -> HttpResponse:
+        result = selectors.quarterly_summary(actor=user, quarter=quarter)
+        peak = max((row.count for row in result.categories), default=0)
+        return render(
+            request,
+            "feedback/summary.html",
+            {
+                "summary": result,
+                "peak": peak or 1,
+                "previous": quarter_shift(quarter, -1),
+                "next": quarter_shift(quarter, 1),
+                "form": form,
+                "may_record": user.has_perm("feedback.add_improvementmeasure"),
+                "is_director": user.has_role(Role.DIRECTOR),
+            },
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(200)
+    return form_submit(
+        form,
+        lambda data: services.improvement_measure_record(
+            actor=user, quarter=quarter, **data
+        ),
+        done=lambda _measure: message_redirect(
+            request,
+            _("The improvement measure has been recorded."),
+            f"{reverse('feedback:summary')}?quarter={quarter}",
+        ),
+        invalid=lambda: page(400),
     )

@@ -7,11 +7,11 @@ closed matter that cannot change shows a message (InvalidTransition).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,7 +29,6 @@ from lexkeep.clients.views._common import (
     paginate,
     query_without_page,
 )
-from lexkeep.core.exceptions import InvalidTransition
 from lexkeep.matters import selectors, services
 from lexkeep.matters.forms import (
     CloseForm,
@@ -42,9 +41,21 @@ from lexkeep.matters.forms import (
 )
 from lexkeep.matters.models import ConflictCheck, Hearing, Matter, MatterParty
 from lexkeep.web.areas import MATTERS
+from lexkeep.web.forms import ServiceForm, form_submit, message_redirect
 
 #: Clients offered in the open form when the check names none.
 CLIENT_CHOICES = 50
+#: Fields of the open form passed to ``matter_open`` as they are.
+OPEN_FIELDS = (
+    "name",
+    "case_number",
+    "domain",
+    "sub_domain",
+    "supervising_lawyer",
+    "engagement_start",
+    "engagement_end",
+    "description",
+)
 
 
 @area_view(MATTERS)
@@ -193,55 +204,48 @@ def matter_open(request: HttpRequest) -> HttpResponse:
         "record_parties": True,
     }
     form = MatterOpenForm(request.POST or None, clients=choices, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            client = client_selectors.client_get(actor=user, pk=int(data["client"]))
-            parties = (
-                [
-                    {
-                        "role": p.get("role", ""),
-                        "name": p.get("name", ""),
-                        "credit_code": p.get("credit_code", ""),
-                    }
-                    for p in check.parties
-                ]
-                if data["record_parties"]
-                else []
-            )
-            try:
-                matter = services.matter_open(
-                    actor=user,
-                    client=client,
-                    conflict_check=check,
-                    name=data["name"],
-                    case_number=data["case_number"],
-                    domain=data["domain"],
-                    sub_domain=data["sub_domain"],
-                    handling_lawyers=list(data["handling_lawyers"]),
-                    supervising_lawyer=data["supervising_lawyer"],
-                    assistants=list(data["assistants"]),
-                    engagement_start=data["engagement_start"],
-                    engagement_end=data["engagement_end"],
-                    agreed_fee=data["agreed_fee"] or Decimal("0"),
-                    description=data["description"],
-                    parties=parties,
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(
-                    request,
-                    _("Matter “%(name)s” has been opened.") % {"name": matter.name},
-                )
-                return redirect(matter)
-    return render(
-        request,
-        "matters/open.html",
-        {"form": form, "check": check, "choices": choices},
-        status=status,
+
+    def page(status: int) -> HttpResponse:
+        context = {"form": form, "check": check, "choices": choices}
+        return render(request, "matters/open.html", context, status=status)
+
+    if request.method != "POST":
+        return page(200)
+
+    def open_matter(data: dict[str, Any]) -> Matter:
+        client = client_selectors.client_get(actor=user, pk=int(data["client"]))
+        parties = (
+            [
+                {
+                    "role": p.get("role", ""),
+                    "name": p.get("name", ""),
+                    "credit_code": p.get("credit_code", ""),
+                }
+                for p in check.parties
+            ]
+            if data["record_parties"]
+            else []
+        )
+        return services.matter_open(
+            actor=user,
+            client=client,
+            conflict_check=check,
+            handling_lawyers=list(data["handling_lawyers"]),
+            assistants=list(data["assistants"]),
+            agreed_fee=data["agreed_fee"] or Decimal("0"),
+            parties=parties,
+            **{name: data[name] for name in OPEN_FIELDS},
+        )
+
+    return form_submit(
+        form,
+        open_matter,
+        done=lambda matter: message_redirect(
+            request,
+            _("Matter “%(name)s” has been opened.") % {"name": matter.name},
+            matter,
+        ),
+        invalid=lambda: page(400),
     )
 
 
@@ -249,25 +253,25 @@ def _edit_action(
     request: HttpRequest,
     pk: int,
     key: str,
-    form: Any,
-    call: Any,
+    form: ServiceForm,
+    call: Callable[[Matter, dict[str, Any]], object],
     success: str,
 ) -> HttpResponse:
     """Run ``call(matter, cleaned_data)`` if ``form`` is valid; show errors if not."""
     matter = get_matter(request, pk)
-    if form.is_valid():
-        try:
-            call(matter, form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except InvalidTransition:
-            messages.error(request, _("A closed matter cannot be changed."))
-            return redirect(matter)
-        else:
-            messages.success(request, success)
-            return redirect(matter)
-    return render_matter(
-        request, get_matter(request, pk), status=400, forms={key: form}
+    return form_submit(
+        form,
+        lambda data: call(matter, data),
+        done=lambda _result: message_redirect(request, success, matter),
+        refused=lambda _exc: message_redirect(
+            request,
+            _("A closed matter cannot be changed."),
+            matter,
+            level=messages.ERROR,
+        ),
+        invalid=lambda: render_matter(
+            request, get_matter(request, pk), status=400, forms={key: form}
+        ),
     )
 
 

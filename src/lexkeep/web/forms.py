@@ -1,14 +1,73 @@
-"""Forms of the web shell."""
+"""Forms of the web shell, and the one way a page submits a form to a service."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from lexkeep.core.exceptions import InvalidTransition
 from lexkeep.core.models import FirmHoliday
+
+Result = TypeVar("Result")
+
+
+class ServiceForm(Protocol):
+    """A bound form that can show a service's ValidationError on its fields."""
+
+    cleaned_data: dict[str, Any]
+
+    def is_valid(self) -> bool:
+        """Return True if the submitted data passed the form's own checks."""
+        ...
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put ``exc`` on the fields it names, the rest on the form."""
+        ...
+
+
+def form_submit(
+    form: ServiceForm,
+    action: Callable[[dict[str, Any]], Result],
+    *,
+    done: Callable[[Result], HttpResponse],
+    invalid: Callable[[], HttpResponse],
+    refused: Callable[[InvalidTransition], HttpResponse] | None = None,
+) -> HttpResponse:
+    """Run ``action(form.cleaned_data)`` if ``form`` is valid; return ``done(result)``.
+
+    A ValidationError raised by the service goes onto the form's fields and
+    ``invalid()`` shows the page again, as it does for a form that did not
+    validate. An InvalidTransition goes to ``refused`` if given, else it
+    propagates, as does PermissionDenied (403): the service decides what
+    the user may do, and nothing is written when it refuses.
+    """
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except InvalidTransition as exc:
+            if refused is None:
+                raise
+            return refused(exc)
+        else:
+            return done(result)
+    return invalid()
+
+
+def message_redirect(
+    request: HttpRequest, message: str, to: Any, *, level: int = messages.SUCCESS
+) -> HttpResponse:
+    """Leave ``message`` for the next page and redirect to ``to``."""
+    messages.add_message(request, level, message)
+    return redirect(to)
 
 
 class FirmHolidayForm(forms.Form):
@@ -29,7 +88,7 @@ class FirmHolidayForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
-    def add_service_error(self, exc: ValidationError) -> None:
+    def add_service_errors(self, exc: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names."""
         if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(self.fields):
             self.add_error(None, exc)
@@ -80,7 +139,7 @@ class UserCreateForm(forms.Form):
             .order_by("full_name", "username")
         )
 
-    def add_service_error(self, exc: ValidationError) -> None:
+    def add_service_errors(self, exc: ValidationError) -> None:
         """Show a service's ValidationError on the fields it names."""
         if hasattr(exc, "error_dict"):
             for field, errors in exc.error_dict.items():

@@ -115,7 +115,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                form.add_service_error(exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(
                     request,
@@ -210,7 +210,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                     department=department,
                 )
             except ValidationError as exc:
-                form.add_service_error(exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(
                     request,

@@ -7,10 +7,12 @@ fields (400).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,17 +26,43 @@ from lexkeep.clients.forms import (
     UpdateRecordForm,
     WithdrawForm,
 )
-from lexkeep.clients.models import Consent
+from lexkeep.clients.models import Client, ClientUpdate, Consent
 from lexkeep.clients.views._common import actor, area_view, uploaded_bytes
 from lexkeep.clients.views.client import get_client, render_client
-from lexkeep.core.exceptions import InvalidTransition
 from lexkeep.matters.selectors import matter_list
 from lexkeep.web.areas import CLIENTS
+from lexkeep.web.forms import ServiceForm, form_submit, message_redirect
 
 
-def _tab(pk: int, tab: str) -> HttpResponse:
+def _tab(pk: int, tab: str) -> str:
+    """Return the address of the client's ``tab``."""
     name = "clients:detail" if tab == "basic" else f"clients:{tab}"
-    return redirect(reverse(name, args=[pk]))
+    return reverse(name, args=[pk])
+
+
+def _record(
+    request: HttpRequest,
+    client: Client,
+    form: ServiceForm,
+    service: Callable[..., object],
+    message: str,
+    *,
+    tab: str,
+    key: str,
+) -> HttpResponse:
+    """Call ``service(**form.cleaned_data)`` and return to ``tab`` with ``message``.
+
+    A form the form or the service refuses shows ``tab`` again with the
+    reasons on its fields (400).
+    """
+    return form_submit(
+        form,
+        lambda data: service(**data),
+        done=lambda _result: message_redirect(request, message, _tab(client.pk, tab)),
+        invalid=lambda: render_client(
+            request, client, tab, status=400, forms={key: form}
+        ),
+    )
 
 
 @area_view(CLIENTS)
@@ -43,27 +71,27 @@ def consent_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a consent with its signed document (SPEC §6)."""
     client = get_client(request, pk)
     form = ConsentForm(request.POST, request.FILES)
-    if form.is_valid():
-        document, name = uploaded_bytes(form.cleaned_data.get("document"))
-        try:
-            services.consent_record(
-                actor=actor(request),
-                client=client,
-                kind=form.cleaned_data["kind"],
-                purpose=form.cleaned_data["purpose"],
-                scope=form.cleaned_data["scope"],
-                use=form.cleaned_data["use"],
-                signed_on=form.cleaned_data["signed_on"],
-                document=document,
-                document_name=name,
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The consent has been recorded."))
-            return _tab(pk, "consents")
-    return render_client(
-        request, client, "consents", status=400, forms={"consent": form}
+
+    def record(data: dict[str, Any]) -> Consent:
+        fields = dict(data)
+        document, name = uploaded_bytes(fields.pop("document", None))
+        return services.consent_record(
+            actor=actor(request),
+            client=client,
+            document=document,
+            document_name=name,
+            **fields,
+        )
+
+    return form_submit(
+        form,
+        record,
+        done=lambda _consent: message_redirect(
+            request, _("The consent has been recorded."), _tab(pk, "consents")
+        ),
+        invalid=lambda: render_client(
+            request, client, "consents", status=400, forms={"consent": form}
+        ),
     )
 
 
@@ -83,28 +111,27 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     """Record a withdrawal; the service erases sensitive data if it must."""
     consent = _consent(request, pk, consent_pk)
     form = WithdrawForm(request.POST, prefix=f"w{consent.pk}")
-    if form.is_valid():
-        try:
-            services.consent_withdraw(
-                actor=actor(request),
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except InvalidTransition:
-            messages.error(request, _("This consent has already been withdrawn."))
-            return _tab(pk, "consents")
-        else:
-            messages.success(request, _("The withdrawal has been recorded."))
-            return _tab(pk, "consents")
-    return render_client(
-        request,
-        get_client(request, pk),
-        "consents",
-        status=400,
-        forms={"withdraw": (consent.pk, form)},
+    return form_submit(
+        form,
+        lambda data: services.consent_withdraw(
+            actor=actor(request), consent=consent, **data
+        ),
+        done=lambda _result: message_redirect(
+            request, _("The withdrawal has been recorded."), _tab(pk, "consents")
+        ),
+        refused=lambda _exc: message_redirect(
+            request,
+            _("This consent has already been withdrawn."),
+            _tab(pk, "consents"),
+            level=messages.ERROR,
+        ),
+        invalid=lambda: render_client(
+            request,
+            get_client(request, pk),
+            "consents",
+            status=400,
+            forms={"withdraw": (consent.pk, form)},
+        ),
     )
 
 
@@ -138,18 +165,12 @@ def _quote(name: str) -> str:
 def review_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the quarterly confirmation of the client's information (SPEC §2.4)."""
     client = get_client(request, pk)
+    service = partial(
+        services.client_review_record, actor=actor(request), client=client
+    )
+    message = _("The quarterly review has been recorded.")
     form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_review_record(
-                actor=actor(request), client=client, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The quarterly review has been recorded."))
-            return _tab(pk, "basic")
-    return render_client(request, client, "basic", status=400, forms={"review": form})
+    return _record(request, client, form, service, message, tab="basic", key="review")
 
 
 @area_view(CLIENTS)
@@ -165,32 +186,33 @@ def update_record(request: HttpRequest, pk: int) -> HttpResponse:
         .only("pk", "name", "client_id")
     )
     form = UpdateRecordForm(request.POST, matters=matters)
-    if form.is_valid():
-        try:
-            update = services.client_update_record(
-                actor=user,
-                client=client,
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-                occurred_on=form.cleaned_data["occurred_on"],
-                matter=form.matter_object(),
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            if update.late:
-                messages.warning(
-                    request,
-                    _(
-                        "The change has been recorded, late: it was due by "
-                        "%(due)s (2 working days after it happened)."
-                    )
-                    % {"due": update.due_on.isoformat()},
+
+    def recorded(update: ClientUpdate) -> HttpResponse:
+        if update.late:
+            return message_redirect(
+                request,
+                _(
+                    "The change has been recorded, late: it was due by "
+                    "%(due)s (2 working days after it happened)."
                 )
-            else:
-                messages.success(request, _("The change has been recorded."))
-            return _tab(pk, "basic")
-    return render_client(request, client, "basic", status=400, forms={"update": form})
+                % {"due": update.due_on.isoformat()},
+                _tab(pk, "basic"),
+                level=messages.WARNING,
+            )
+        return message_redirect(
+            request, _("The change has been recorded."), _tab(pk, "basic")
+        )
+
+    return form_submit(
+        form,
+        lambda data: services.client_update_record(
+            actor=user, client=client, **{**data, "matter": form.matter_object()}
+        ),
+        done=recorded,
+        invalid=lambda: render_client(
+            request, client, "basic", status=400, forms={"update": form}
+        ),
+    )
 
 
 @area_view(CLIENTS)
@@ -198,21 +220,12 @@ def update_record(request: HttpRequest, pk: int) -> HttpResponse:
 def tier_override(request: HttpRequest, pk: int) -> HttpResponse:
     """A partner sets the tier by hand with a written reason (SPEC §2.1)."""
     client = get_client(request, pk)
+    service = partial(
+        services.client_tier_override, actor=actor(request), client=client
+    )
     form = TierOverrideForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_tier_override(
-                actor=actor(request),
-                client=client,
-                tier=form.cleaned_data["tier"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The tier has been set."))
-            return _tab(pk, "team")
-    return render_client(request, client, "team", status=400, forms={"tier": form})
+    message = _("The tier has been set.")
+    return _record(request, client, form, service, message, tab="team", key="tier")
 
 
 @area_view(CLIENTS)
@@ -221,8 +234,9 @@ def tier_release(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the client to the tier its fees give (SPEC §2.1)."""
     client = get_client(request, pk)
     services.client_tier_release_override(actor=actor(request), client=client)
-    messages.success(request, _("The tier is computed from fees again."))
-    return _tab(pk, "team")
+    return message_redirect(
+        request, _("The tier is computed from fees again."), _tab(pk, "team")
+    )
 
 
 @area_view(CLIENTS)
@@ -231,17 +245,6 @@ def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """Assign the relationship owner and the dedicated team (SPEC §2.2)."""
     client = get_client(request, pk)
     form = TeamForm(request.POST)
-    if form.is_valid():
-        try:
-            services.client_assign_team(
-                actor=actor(request),
-                client=client,
-                owner=form.cleaned_data["owner"],
-                team=form.cleaned_data["team"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The service team has been assigned."))
-            return _tab(pk, "team")
-    return render_client(request, client, "team", status=400, forms={"team": form})
+    message = _("The service team has been assigned.")
+    service = partial(services.client_assign_team, actor=actor(request), client=client)
+    return _record(request, client, form, service, message, tab="team", key="team")
