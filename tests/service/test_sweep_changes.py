@@ -148,3 +148,22 @@ def test_local_dates_use_the_zones_fixed_offset_only_when_it_has_one():
     with timezone.override("Europe/Berlin"):
         assert _fixed_offset("Europe/Berlin") is None
     _fixed_offset.cache_clear()
+
+
+def test_the_sweep_gives_its_connection_back_with_the_usual_page_cache(
+    mk_client, sweep
+):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's cache is the server's")
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return int(cursor.fetchone()[0])
+
+    mk_client("key")
+    before = cache_size()
+    sweep(d("2026-01-02"))
+    assert cache_size() == before

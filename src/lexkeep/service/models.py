@@ -364,7 +364,11 @@ class Duty(models.Model):
             models.Index(fields=["rule", "status"]),
             models.Index(fields=["client", "rule", "status"]),
             models.Index(fields=["responsible", "status", "due_date"]),
-            models.Index(fields=["matter", "rule"]),
+            models.Index(
+                fields=["matter", "rule"],
+                condition=Q(matter__isnull=False),
+                name="service_duty_matter_rule_idx",
+            ),
             # Only duties with a hearing or a contact: most have neither.
             models.Index(
                 fields=["hearing"],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -39,8 +40,11 @@ class _Digest:
     lines: list[tuple[dt.date, str, str]] = field(default_factory=list)
 
 
-def _mark(qs: QuerySet[Duty], field_name: str) -> dict[int, _Digest]:
-    """Stamp ``qs`` as reminded and return a digest of it per responsible user.
+def _mark(
+    qs: QuerySet[Duty], field_name: str, **also: Any
+) -> tuple[dict[int, _Digest], int]:
+    """Stamp ``qs`` as reminded (and set ``also``); return its digest per
+    responsible user and the number of rows stamped.
 
     The digest is read before the stamp, from the same rows (the sweep
     holds the transaction), so neither read scans the duties reminded
@@ -51,7 +55,8 @@ def _mark(qs: QuerySet[Duty], field_name: str) -> dict[int, _Digest]:
     for row in mine.values("responsible_id").annotate(n=Count("pk")).order_by():
         digests[row["responsible_id"]].count = row["n"]
     if digests:
-        listed = (
+        # Rank the duties alone, then join names for the few listed.
+        first = (
             mine.annotate(
                 rank=Window(
                     RowNumber(),
@@ -60,13 +65,17 @@ def _mark(qs: QuerySet[Duty], field_name: str) -> dict[int, _Digest]:
                 )
             )
             .filter(rank__lte=LISTED_PER_EMAIL)
+            .values_list("pk", flat=True)
+        )
+        listed = (
+            Duty.objects.filter(pk__in=list(first))
             .order_by("responsible_id", "due_date", "pk")
             .values_list("responsible_id", "due_date", "client__name", "rule__kind")
         )
         for user_id, due, client_name, kind in listed:
             digests[user_id].lines.append((due, client_name, kind))
-    qs.update(**{field_name: timezone.now()})
-    return digests
+    stamped = qs.update(**{field_name: timezone.now()}, **also)
+    return digests, stamped
 
 
 def _texts(kind: str, count: int, days: int) -> tuple[str, str]:
@@ -127,7 +136,11 @@ def send_reminders(
 ) -> dict[str, int]:
     """Remind responsible users of duties due soon and overdue, once each.
 
-    Emails leave after the transaction commits.
+    Open duties past their due date turn overdue here, in the same UPDATE
+    that stamps their reminder (one write per row on the day a whole
+    period falls due); ``overdue`` counts them with the duties already
+    overdue but not yet reminded (derived late, or turned overdue when a
+    contact was logged). Emails leave after the transaction commits.
     """
     days = int(policy.reminder_days_before)
     due_soon = Duty.objects.filter(
@@ -136,11 +149,15 @@ def send_reminders(
         due_date__lte=today + dt.timedelta(days=days),
         reminded_due_at__isnull=True,
     )
+    # One range of the (status, due date) index: every overdue duty, and
+    # every open one past due, is due before today.
     overdue = Duty.objects.filter(
-        Q(status=DutyStatus.OVERDUE), reminded_overdue_at__isnull=True
+        status__in=(DutyStatus.OPEN, DutyStatus.OVERDUE), due_date__lt=today
+    ).filter(Q(status=DutyStatus.OPEN) | Q(reminded_overdue_at__isnull=True))
+    soon_digests, _soon = _mark(due_soon, "reminded_due_at")
+    overdue_digests, turned = _mark(
+        overdue, "reminded_overdue_at", status=DutyStatus.OVERDUE
     )
-    soon_digests = _mark(due_soon, "reminded_due_at")
-    overdue_digests = _mark(overdue, "reminded_overdue_at")
     soon_notes, soon_mails = _notify(
         soon_digests, kind=Notification.Kind.DUE_SOON, now=now, days=days
     )
@@ -153,6 +170,7 @@ def send_reminders(
     return {
         "reminded_due": sum(d.count for d in soon_digests.values()),
         "reminded_overdue": sum(d.count for d in overdue_digests.values()),
+        "overdue": turned,
         "notifications": soon_notes + late_notes,
         "emails": len(mails),
     }

@@ -18,9 +18,9 @@ One run, for ``today``:
    every-N-days window; each known event — :mod:`.derive`) and match
    logged contacts to owed duties (:mod:`.match`), repeating while
    matching restarts a clock;
-4. mark owed duties past their due date as overdue;
-5. remind responsible users once before a duty falls due and once when it
-   is overdue (:mod:`lexkeep.service.services.reminders`).
+4. remind responsible users once before a duty falls due and once when it
+   is overdue, turning owed duties past their due date overdue in the same
+   write (:mod:`lexkeep.service.services.reminders`).
 
 A sweep looks again only at what changed since the last one
 (:mod:`.changes`).
@@ -32,14 +32,15 @@ The exact boundaries of each cadence are stated in
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from lexkeep.service.choices import Cadence, DutyStatus
+from lexkeep.service.choices import Cadence
 from lexkeep.service.models import Duty, DutyRule, ServicePolicy
+from lexkeep.service.services.sweep import sql
 from lexkeep.service.services.sweep.changes import Changes
 from lexkeep.service.services.sweep.derive import derive_duties
 from lexkeep.service.services.sweep.match import match_contacts
@@ -67,6 +68,9 @@ __all__ = [
 
 #: A sweep repeats derive-and-match at most this often; a later sweep goes on.
 MAX_ROUNDS = 12
+#: SQLite page cache of the sweep's connection while it runs (KiB): the
+#: duty indexes it writes stay in memory instead of being read back.
+SWEEP_CACHE_KIB = 128 * 1024
 
 
 def service_policy_get() -> ServicePolicy:
@@ -146,6 +150,16 @@ def sweep_duties(
     """
     from lexkeep.service.services.reminders import send_reminders
 
+    with sql.page_cache(SWEEP_CACHE_KIB):
+        return _sweep(today=today, now=now, send_reminders=send_reminders)
+
+
+def _sweep(
+    *,
+    today: dt.date | None,
+    now: dt.datetime | None,
+    send_reminders: Callable[..., dict[str, int]],
+) -> dict[str, int]:
     started = timezone.now()
     now = now or started
     today = today or timezone.localdate(now)
@@ -153,7 +167,6 @@ def sweep_duties(
     rules = active_rules()
     changes = Changes.since(policy, rules)
     before = Duty.objects.count()
-    first_new = _last_duty_id()
     cancelled = cancel_inapplicable(today=today, changes=changes)
     reassigned = refresh_responsible(changes=changes)
     satisfied, rounds = advance(
@@ -163,11 +176,8 @@ def sweep_duties(
         lookback_days=policy.event_lookback_days,
         changes=changes,
     )
-    # Duties derived after their window closed are written overdue.
-    overdue = mark_overdue(today=today) + (
-        Duty.objects.filter(pk__gt=first_new, status=DutyStatus.OVERDUE).count()
-    )
     created = Duty.objects.count() - before
+    # Turns what fell due overdue and reminds, in one write per duty.
     reminders = send_reminders(today=today, now=now, policy=policy)
     changes.now.store(policy, at=started)
     return {
@@ -175,7 +185,6 @@ def sweep_duties(
         "cancelled": cancelled,
         "reassigned": reassigned,
         "satisfied": satisfied,
-        "overdue": overdue,
         "rounds": rounds,
         **reminders,
     }

@@ -9,7 +9,8 @@ and PostgreSQL live here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,26 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from lexkeep.service.choices import DutyStatus
+
+
+@contextmanager
+def page_cache(kib: int) -> Iterator[None]:
+    """Give this SQLite connection a page cache of ``kib`` KiB meanwhile.
+
+    A no-op on other databases (PostgreSQL's cache is the server's).
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
 def quote(name: str) -> str:
