@@ -215,8 +215,14 @@ _CHILD = """
 import json, resource, sys, time, tracemalloc, datetime as dt
 import django
 django.setup()
-from django.urls import get_resolver
-get_resolver().url_patterns  # a running worker has loaded its URLs already
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+# A running worker has its URLs resolved and its translations loaded already.
+reverse("service:duties")
+translation.activate(settings.LANGUAGE_CODE)
+translation.gettext("Overdue")
+translation.deactivate()
 from django.utils import timezone
 from lexkeep.service.services.sweep import sweep_duties
 trace = sys.argv[1] == "trace"
