@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
 
 from lexkeep.accounts.models import User
 from lexkeep.clients.masking import SENSITIVE_FIELDS, mask_value
@@ -122,6 +123,17 @@ def last_review_subquery() -> Subquery:
         ClientReview.objects.filter(client_id=OuterRef("pk"))
         .order_by("-reviewed_on")
         .values("reviewed_on")[:1]
+    )
+
+
+def with_review_status(qs: QuerySet[Client], *, today: dt.date) -> QuerySet[Any]:
+    """Annotate each client's latest review and its status on ``today`` (SPEC §2.4).
+
+    Adds ``last_reviewed_on`` and ``review_status`` (current, due or overdue:
+    see :func:`review_status_annotation`) in the same query.
+    """
+    return qs.annotate(last_reviewed_on=last_review_subquery()).annotate(
+        review_status=review_status_annotation(today)
     )
 
 
@@ -371,6 +383,53 @@ def client_history(*, actor: User, client: Client) -> list[HistoryRow]:
     return rows
 
 
+def client_history_shown(*, actor: User, client: Client) -> list[dict[str, Any]]:
+    """Return :func:`client_history` newest first, with field and choice labels.
+
+    Owners are shown by name (one more query); yes/no fields as words.
+    """
+    rows = client_history(actor=actor, client=client)
+    owner_ids = {
+        value
+        for row in rows
+        if row.field == "owner"
+        for value in (row.old, row.new)
+        if value
+    }
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=owner_ids)}
+    shown = []
+    for row in rows:
+        label = ""
+        old, new = row.old, row.new
+        if row.field:
+            field = Client._meta.get_field(
+                "owner" if row.field == "owner" else row.field
+            )
+            label = str(getattr(field, "verbose_name", row.field))
+            choices = dict(getattr(field, "choices", None) or [])
+            if row.field == "owner":
+                old, new = names.get(old, old), names.get(new, new)
+            elif choices:
+                old, new = choices.get(old, old), choices.get(new, new)
+            if isinstance(old, bool) or isinstance(new, bool):
+                old = _("Yes") if old else (_("No") if old is not None else None)
+                new = _("Yes") if new else _("No")
+        shown.append(
+            {
+                "label": label,
+                "old": old,
+                "new": new,
+                "who": row.changed_by_name,
+                "when": row.changed_at,
+                "reason": row.reason,
+                "sensitive": row.field in SENSITIVE_FIELDS,
+                "kind": row.change_type,
+            }
+        )
+    shown.reverse()
+    return shown
+
+
 def consent_list(*, actor: User, client: int | None = None) -> QuerySet[Consent]:
     """Return the consents of the clients ``actor`` may see, newest first."""
     qs = Consent.objects.filter(client__in=_visible(actor).values("pk"))
@@ -441,9 +500,7 @@ def clients_review_status(*, actor: User, today: dt.date) -> list[ReviewGroup]:
     clients already confirmed this quarter are left out.
     """
     qs = (
-        _visible(actor)
-        .annotate(last_reviewed_on=last_review_subquery())
-        .annotate(review_status=review_status_annotation(today))
+        with_review_status(_visible(actor), today=today)
         .filter(review_status__in=[REVIEW_DUE, REVIEW_OVERDUE])
         .select_related("owner")
         .order_by("owner__username", "name", "pk")
@@ -456,3 +513,59 @@ def clients_review_status(*, actor: User, today: dt.date) -> list[ReviewGroup]:
         else:
             group.overdue.append(client)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where one client stands with its quarterly review (SPEC §2.4)."""
+
+    status: str
+    last_reviewed_on: dt.date | None
+
+
+def client_review_state(*, actor: User, client: Client, today: dt.date) -> ReviewState:
+    """Return ``client``'s quarterly-review status on ``today`` and its last review.
+
+    Confirm each client once a calendar quarter (SPEC §2.4): current, due or
+    overdue as :func:`review_status_annotation` states. One query; a client
+    ``actor`` may not see raises ``Client.DoesNotExist``.
+    """
+    visible = _visible(actor).filter(pk=client.pk)
+    status, last_reviewed_on = (
+        with_review_status(visible, today=today)
+        .values_list("review_status", "last_reviewed_on")
+        .get()
+    )
+    return ReviewState(status=status, last_reviewed_on=last_reviewed_on)
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """A client's consents and where its consent to sensitive data stands (§6)."""
+
+    consents: list[Consent]
+    #: The sensitive-data consent in force, if any.
+    sensitive_active: Consent | None
+    #: With none in force, the sensitive-data consent withdrawn last.
+    sensitive_withdrawn: Consent | None
+
+
+def client_consent_state(*, actor: User, client: Client) -> ConsentState:
+    """Return ``client``'s consents and its sensitive-data consent (SPEC §6).
+
+    ID numbers and bank accounts need the client's separate written consent;
+    this says whether one is in force, or which one was withdrawn. One query.
+    """
+    consents = list(consent_list(actor=actor, client=client.pk))
+    sensitive = [c for c in consents if c.kind == Consent.Kind.SENSITIVE]
+    active = [c for c in sensitive if c.is_active]
+    withdrawn = [c for c in sensitive if not c.is_active]
+    return ConsentState(
+        consents=consents,
+        sensitive_active=active[0] if active else None,
+        sensitive_withdrawn=(
+            max(withdrawn, key=lambda c: c.withdrawn_on or dt.date.min)
+            if withdrawn and not active
+            else None
+        ),
+    )

@@ -7,14 +7,24 @@ matter the actor may not see does not exist for them (404).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from lexkeep.accounts.models import User
 from lexkeep.clients.search import matter_ids_matching
 from lexkeep.clients.visibility import matter_visibility_q
-from lexkeep.matters.models import FeeReceipt, Hearing, Matter, MatterParty
+from lexkeep.matters.models import (
+    ConflictCheck,
+    FeeReceipt,
+    Hearing,
+    Matter,
+    MatterParty,
+)
+
+if TYPE_CHECKING:
+    from lexkeep.archives.models import Archive
 
 #: Lists show people by name only: don't build whole user rows for them.
 _PEOPLE = User.objects.only("id", "username", "full_name")
@@ -190,3 +200,59 @@ def fee_receipt_list(*, actor: User, matter_pk: int) -> QuerySet[FeeReceipt]:
     """Return the fee receipts of a matter ``actor`` may see."""
     matter = matter_get(actor=actor, pk=matter_pk)
     return FeeReceipt.objects.filter(matter=matter).order_by("-received_on", "-pk")
+
+
+@dataclass(frozen=True)
+class MatterRecords:
+    """What a matter's page shows besides the matter: fees and archive volume."""
+
+    fees: list[FeeReceipt]
+    fees_total: Decimal
+    #: The matter's archive volume, once it has one ``actor`` may see (§7.1).
+    archive: Archive | None
+
+
+def matter_records(*, actor: User, matter: Matter) -> MatterRecords:
+    """Return the fee receipts, their total and the archive volume of ``matter``."""
+    from lexkeep.archives.selectors import archive_for_matter
+
+    fees = list(fee_receipt_list(actor=actor, matter_pk=matter.pk))
+    return MatterRecords(
+        fees=fees,
+        fees_total=sum((f.amount for f in fees), start=Decimal(0)),
+        archive=archive_for_matter(actor=actor, matter_pk=matter.pk),
+    )
+
+
+def matter_client_choices(
+    *, actor: User, check: ConflictCheck, wanted: str, limit: int
+) -> list[tuple[str, str]]:
+    """Return the clients a matter opened on ``check`` may be for (SPEC §2.4, §3).
+
+    The check's own client if it names one; otherwise up to ``limit`` visible
+    clients whose names match the check's subject, with the ``wanted`` client
+    (a pk from the request) first if ``actor`` may see it.
+    """
+    from lexkeep.clients import selectors as client_selectors
+    from lexkeep.clients.models import Client
+    from lexkeep.clients.search import client_ids_matching
+
+    if check.client_id:
+        try:
+            client = client_selectors.client_get(actor=actor, pk=check.client_id)
+        except Client.DoesNotExist:
+            return []
+        return [(str(client.pk), client.name)]
+    qs = client_selectors.client_list(
+        actor=actor, ids=client_ids_matching(check.subject_name)
+    )
+    rows = qs.select_related(None).prefetch_related(None).values_list("pk", "name")
+    choices = [(str(pk), name) for pk, name in rows[:limit]]
+    if wanted.isdigit() and wanted not in dict(choices):
+        try:
+            client = client_selectors.client_get(actor=actor, pk=int(wanted))
+        except Client.DoesNotExist:
+            pass
+        else:
+            choices.insert(0, (str(client.pk), client.name))
+    return choices

@@ -22,7 +22,6 @@ from lexkeep.clients import conflicts
 from lexkeep.clients import selectors as client_selectors
 from lexkeep.clients.masking import SENSITIVE_FIELDS
 from lexkeep.clients.models import Client
-from lexkeep.clients.search import client_ids_matching
 from lexkeep.clients.views._common import (
     actor,
     area_view,
@@ -116,15 +115,13 @@ def render_matter(
     forms = forms or {}
     may_edit = services.may_edit(user, matter)
     is_open = matter.status == Matter.Status.OPEN
-    fees = list(selectors.fee_receipt_list(actor=user, matter_pk=matter.pk))
-    from lexkeep.archives.selectors import archive_for_matter
-
+    records = selectors.matter_records(actor=user, matter=matter)
     context: dict[str, Any] = {
         "matter": matter,
         "check": matter.conflict_check,
-        "archive": archive_for_matter(actor=user, matter_pk=matter.pk),
-        "fees": fees,
-        "fees_total": sum((f.amount for f in fees), start=0),
+        "archive": records.archive,
+        "fees": records.fees,
+        "fees_total": records.fees_total,
         "may_edit": may_edit,
         "is_open": is_open,
     }
@@ -157,33 +154,6 @@ def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_matter(request, get_matter(request, pk))
 
 
-def _client_choices(
-    request: HttpRequest, check: ConflictCheck
-) -> list[tuple[str, str]]:
-    """Return the clients the matter may be for: the check's, or name matches."""
-    user = actor(request)
-    if check.client_id:
-        try:
-            client = client_selectors.client_get(actor=user, pk=check.client_id)
-        except Client.DoesNotExist:
-            return []
-        return [(str(client.pk), client.name)]
-    wanted = request.GET.get("client") or request.POST.get("client") or ""
-    qs = client_selectors.client_list(
-        actor=user, ids=client_ids_matching(check.subject_name)
-    )
-    rows = qs.select_related(None).prefetch_related(None).values_list("pk", "name")
-    choices = [(str(pk), name) for pk, name in rows[:CLIENT_CHOICES]]
-    if wanted.isdigit() and wanted not in dict(choices):
-        try:
-            client = client_selectors.client_get(actor=user, pk=int(wanted))
-        except Client.DoesNotExist:
-            pass
-        else:
-            choices.insert(0, (str(client.pk), client.name))
-    return choices
-
-
 @area_view(MATTERS)
 def matter_open(request: HttpRequest) -> HttpResponse:
     """Open a matter on a decided conflict check (``?check=``; SPEC §2.4, §3)."""
@@ -196,7 +166,12 @@ def matter_open(request: HttpRequest) -> HttpResponse:
         check = conflicts.conflict_check_get(actor=user, pk=int(raw))
     except ConflictCheck.DoesNotExist:
         raise Http404 from None
-    choices = _client_choices(request, check)
+    choices = selectors.matter_client_choices(
+        actor=user,
+        check=check,
+        wanted=request.GET.get("client") or request.POST.get("client") or "",
+        limit=CLIENT_CHOICES,
+    )
     initial: dict[str, Any] = {
         "engagement_start": timezone.localdate(),
         "client": request.GET.get("client") or (choices[0][0] if choices else ""),

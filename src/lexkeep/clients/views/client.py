@@ -8,7 +8,6 @@ map to what the user sees: ``ValidationError`` → messages on the fields,
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -36,7 +35,7 @@ from lexkeep.clients.forms import (
     domain_values,
 )
 from lexkeep.clients.masking import SENSITIVE_FIELDS, mask_value
-from lexkeep.clients.models import Client, Consent
+from lexkeep.clients.models import Client
 from lexkeep.clients.services.clients import REQUIRED_BY_TYPE
 from lexkeep.clients.views._common import actor, area_view, uploaded_bytes
 from lexkeep.matters.models import Matter
@@ -52,77 +51,6 @@ def get_client(request: HttpRequest, pk: int) -> Client:
         return selectors.client_get(actor=actor(request), pk=pk)
     except Client.DoesNotExist:
         raise Http404(_("No such client.")) from None
-
-
-def review_state(client: Client) -> tuple[str, dt.date | None]:
-    """Return ``client``'s quarterly-review status today and its last review."""
-    today = timezone.localdate()
-    row = (
-        Client.objects.filter(pk=client.pk)
-        .annotate(last_reviewed_on=selectors.last_review_subquery())
-        .annotate(review_status=selectors.review_status_annotation(today))
-        .values_list("review_status", "last_reviewed_on")
-        .get()
-    )
-    return row[0], row[1]
-
-
-def _consent_state(consents: list[Consent]) -> dict[str, Any]:
-    sensitive = [c for c in consents if c.kind == Consent.Kind.SENSITIVE]
-    active = [c for c in sensitive if c.is_active]
-    withdrawn = [c for c in sensitive if not c.is_active]
-    return {
-        "sensitive_active": active[0] if active else None,
-        "sensitive_withdrawn": (
-            max(withdrawn, key=lambda c: c.withdrawn_on or dt.date.min)
-            if withdrawn and not active
-            else None
-        ),
-    }
-
-
-def _history_rows(request: HttpRequest, client: Client) -> list[dict[str, Any]]:
-    """Return the history rows with field labels and choice labels filled in."""
-    rows = selectors.client_history(actor=actor(request), client=client)
-    owner_ids = {
-        value
-        for row in rows
-        if row.field == "owner"
-        for value in (row.old, row.new)
-        if value
-    }
-    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=owner_ids)}
-    shown = []
-    for row in rows:
-        label = ""
-        old, new = row.old, row.new
-        if row.field:
-            field = Client._meta.get_field(
-                "owner" if row.field == "owner" else row.field
-            )
-            label = str(getattr(field, "verbose_name", row.field))
-            choices = dict(getattr(field, "choices", None) or [])
-            if row.field == "owner":
-                old, new = names.get(old, old), names.get(new, new)
-            elif choices:
-                old, new = choices.get(old, old), choices.get(new, new)
-            if isinstance(old, bool) or isinstance(new, bool):
-                old = _("Yes") if old else (_("No") if old is not None else None)
-                new = _("Yes") if new else _("No")
-        shown.append(
-            {
-                "label": label,
-                "old": old,
-                "new": new,
-                "who": row.changed_by_name,
-                "when": row.changed_at,
-                "reason": row.reason,
-                "sensitive": row.field in SENSITIVE_FIELDS,
-                "kind": row.change_type,
-            }
-        )
-    shown.reverse()
-    return shown
 
 
 def _client_matters(user: User, client: Client) -> QuerySet[Matter]:
@@ -159,17 +87,20 @@ def render_client(
     }
     forms = forms or {}
     if tab == "basic":
-        consents = list(selectors.consent_list(actor=user, client=client.pk))
-        status_code, last_review = review_state(client)
-        context.update(_consent_state(consents))
+        consent = selectors.client_consent_state(actor=user, client=client)
+        review = selectors.client_review_state(
+            actor=user, client=client, today=timezone.localdate()
+        )
         context.update(
             {
+                "sensitive_active": consent.sensitive_active,
+                "sensitive_withdrawn": consent.sensitive_withdrawn,
                 "masked": {
                     f: mask_value(f, getattr(client, f)) for f in SENSITIVE_FIELDS
                 },
                 "may_reveal": user.has_perm("clients.reveal_sensitive", client),
-                "review_status": status_code,
-                "last_review": last_review,
+                "review_status": review.status,
+                "last_review": review.last_reviewed_on,
                 "reviews": list(
                     selectors.client_review_list(actor=user, client=client)[:4]
                 ),
@@ -195,10 +126,12 @@ def render_client(
     elif tab == "matters":
         context["matters"] = list(_client_matters(user, client))
     elif tab == "history":
-        context["history"] = _history_rows(request, client)
+        context["history"] = selectors.client_history_shown(actor=user, client=client)
     elif tab == "consents":
-        consents = list(selectors.consent_list(actor=user, client=client.pk))
-        context.update(_consent_state(consents))
+        consent = selectors.client_consent_state(actor=user, client=client)
+        consents = consent.consents
+        context["sensitive_active"] = consent.sensitive_active
+        context["sensitive_withdrawn"] = consent.sensitive_withdrawn
         context["consents"] = consents
         if may_change:
             context["consent_form"] = forms.get("consent") or ConsentForm(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +9,6 @@ from django.utils import timezone
 from lexkeep.clients import selectors
 from lexkeep.clients.forms import ClientFilterForm
 from lexkeep.clients.masking import SENSITIVE_FIELDS
-from lexkeep.clients.models import Client
 from lexkeep.clients.search import client_ids_matching
 from lexkeep.clients.views._common import (
     actor,
@@ -19,14 +17,6 @@ from lexkeep.clients.views._common import (
     query_without_page,
 )
 from lexkeep.web.areas import CLIENTS
-
-
-def with_review_status(qs: QuerySet[Client]) -> QuerySet[Client]:
-    """Annotate each client's latest review and its quarterly status (SPEC §2.4)."""
-    today = timezone.localdate()
-    return qs.annotate(last_reviewed_on=selectors.last_review_subquery()).annotate(
-        review_status=selectors.review_status_annotation(today)
-    )
 
 
 @area_view(CLIENTS)
@@ -52,7 +42,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
     # The list never shows sensitive values: do not load (and decrypt) them.
     clients = clients.defer(*SENSITIVE_FIELDS)
-    page = paginate(request, with_review_status(clients))
+    today = timezone.localdate()
+    page = paginate(request, selectors.with_review_status(clients, today=today))
     context = {
         "form": form,
         "page": page,
