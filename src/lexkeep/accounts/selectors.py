@@ -19,6 +19,18 @@ def user_list(*, actor: User) -> QuerySet[User]:
     )
 
 
+def users_with_roles(*roles: str, active: bool = True) -> QuerySet[User]:
+    """Return the users holding any of ``roles`` (SPEC §1), each once, unordered.
+
+    For pickers (owners, lawyers, assistants, specialists); with ``active``
+    (the default) only users who may still sign in. The caller orders.
+    """
+    qs = User.objects.filter(role_assignments__role__in=roles)
+    if active:
+        qs = qs.filter(is_active=True)
+    return qs.distinct()
+
+
 def user_get_with_roles(*, pk: int) -> User:
     """Return the user with roles, department and supervisor in one go."""
     return (

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lexkeep.accounts.models import Role, User
+from lexkeep.accounts.selectors import users_with_roles
 from lexkeep.clients.choices import (
     SUB_DOMAINS,
     Channel,
@@ -80,11 +81,7 @@ def _date_input() -> forms.DateInput:
 
 def staff_choices(*roles: str) -> QuerySet[User]:
     """Return the active users holding one of ``roles``, for a picker."""
-    return (
-        User.objects.filter(is_active=True, role_assignments__role__in=roles)
-        .distinct()
-        .order_by("username")
-    )
+    return users_with_roles(*roles).order_by("username")
 
 
 def lawyers() -> QuerySet[User]:

@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
 from lexkeep.accounts.models import Role, User
+from lexkeep.accounts.selectors import users_with_roles
 from lexkeep.feedback import sla
 from lexkeep.feedback.models import (
     OPEN_STATUSES,
@@ -127,9 +128,7 @@ def feedback_history(*, feedback: Feedback) -> QuerySet[Any]:
 
 def specialists() -> QuerySet[User]:
     """Return the active client-service specialists (possible owners)."""
-    return User.objects.filter(
-        is_active=True, role_assignments__role=Role.CLIENT_SERVICE
-    ).order_by("full_name", "username")
+    return users_with_roles(Role.CLIENT_SERVICE).order_by("full_name", "username")
 
 
 def escalation_list(*, actor: User, limit: int = 20) -> QuerySet[Escalation]:

@@ -121,7 +121,8 @@ class UserCreateForm(forms.Form):
     department = forms.CharField(label=_("Department"), max_length=100, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from lexkeep.accounts.models import Role, Seniority, User
+        from lexkeep.accounts.models import Role, Seniority
+        from lexkeep.accounts.selectors import users_with_roles
 
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -130,13 +131,9 @@ class UserCreateForm(forms.Form):
             ("", "—"),
             *Seniority.choices,
         ]
+        supervisors = users_with_roles(Role.LAWYER, Role.PARTNER, Role.DIRECTOR)
         self.fields["supervisor"].queryset = (  # type: ignore[attr-defined]
-            User.objects.filter(
-                is_active=True,
-                role_assignments__role__in=[Role.LAWYER, Role.PARTNER, Role.DIRECTOR],
-            )
-            .distinct()
-            .order_by("full_name", "username")
+            supervisors.order_by("full_name", "username")
         )
 
     def add_service_errors(self, exc: ValidationError) -> None:
