@@ -182,6 +182,7 @@ def test_offset_and_limit_are_bounded(director, endpoint):
         ("/api/v1/archives/1/catalog?format=doc", "format"),
         ("/api/v1/archive-checklists/bogus", "domain"),
         ("/api/v1/feedback/summary?quarter=" + "9" * 65, "quarter"),
+        ("/api/v1/clients/1?reveal=" + "x" * 65, "reveal"),
     ],
 )
 def test_other_query_parameters_are_bounded(director, url, field):

@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 
 from lexkeep.accounts.models import User
 from lexkeep.api.pagination import BoundedPagination, RowsPagination
-from lexkeep.api.types import Day, Filters, Id, Search
+from lexkeep.api.types import Code, Day, Filters, Id, Search
 from lexkeep.clients import selectors, services
 from lexkeep.clients.choices import ClientType, Domain, SubDomain, Tier
 from lexkeep.clients.models import Client
@@ -146,7 +146,7 @@ def review_status(request: HttpRequest, today: Day | None = None) -> Any:
     summary="A client; ?reveal=id_number shows it unmasked if you may (logged)",
 )
 def client_detail(
-    request: HttpRequest, client_id: Id, reveal: str | None = None
+    request: HttpRequest, client_id: Id, reveal: Code | None = None
 ) -> Client:
     client = _get(request, client_id)
     if reveal:
