@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lexkeep.accounts.models import User
 from lexkeep.clients import conflicts
 from lexkeep.clients import selectors as client_selectors
 from lexkeep.clients.masking import SENSITIVE_FIELDS
@@ -229,14 +230,18 @@ def _edit_action(
     pk: int,
     key: str,
     form: ServiceForm,
-    call: Callable[[Matter, dict[str, Any]], object],
+    service: Callable[..., object],
     success: str,
 ) -> HttpResponse:
-    """Run ``call(matter, cleaned_data)`` if ``form`` is valid; show errors if not."""
+    """Call ``service(actor=…, matter=…, **cleaned_data)`` if ``form`` is valid.
+
+    On success back to the matter with ``success``; a closed matter refuses
+    with a message; otherwise the page again with the errors under ``key``.
+    """
     matter = get_matter(request, pk)
     return form_submit(
         form,
-        lambda data: call(matter, data),
+        lambda data: service(actor=actor(request), matter=matter, **data),
         done=lambda _result: message_redirect(request, success, matter),
         refused=lambda _exc: message_redirect(
             request,
@@ -254,14 +259,9 @@ def _edit_action(
 @require_POST
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a counterparty or related party."""
-    return _edit_action(
-        request,
-        pk,
-        "party",
-        PartyForm(request.POST),
-        lambda m, d: services.matter_party_add(actor=actor(request), matter=m, **d),
-        _("The party has been added."),
-    )
+    form = PartyForm(request.POST)
+    done = _("The party has been added.")
+    return _edit_action(request, pk, "party", form, services.matter_party_add, done)
 
 
 @area_view(MATTERS)
@@ -283,14 +283,9 @@ def party_remove(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
 @require_POST
 def hearing_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a hearing."""
-    return _edit_action(
-        request,
-        pk,
-        "hearing",
-        HearingForm(request.POST),
-        lambda m, d: services.matter_hearing_add(actor=actor(request), matter=m, **d),
-        _("The hearing has been added."),
-    )
+    form = HearingForm(request.POST)
+    done = _("The hearing has been added.")
+    return _edit_action(request, pk, "hearing", form, services.matter_hearing_add, done)
 
 
 @area_view(MATTERS)
@@ -312,14 +307,9 @@ def hearing_remove(request: HttpRequest, pk: int, hearing_pk: int) -> HttpRespon
 @require_POST
 def fee_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record fees received; the client's tier is recomputed by the service."""
-    return _edit_action(
-        request,
-        pk,
-        "fee",
-        FeeForm(request.POST),
-        lambda m, d: services.fee_receipt_record(actor=actor(request), matter=m, **d),
-        _("The fee receipt has been recorded."),
-    )
+    form = FeeForm(request.POST)
+    done = _("The fee receipt has been recorded.")
+    return _edit_action(request, pk, "fee", form, services.fee_receipt_record, done)
 
 
 @area_view(MATTERS)
@@ -327,16 +317,13 @@ def fee_record(request: HttpRequest, pk: int) -> HttpResponse:
 def key_dates(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the key dates (filing, judgment, … ; SPEC §3)."""
     matter = get_matter(request, pk)
-    return _edit_action(
-        request,
-        pk,
-        "dates",
-        KeyDatesForm(request.POST, domain=matter.domain),
-        lambda m, d: services.matter_key_dates_set(
-            actor=actor(request), matter=m, dates=d
-        ),
-        _("The key dates have been saved."),
-    )
+    form = KeyDatesForm(request.POST, domain=matter.domain)
+
+    def set_dates(*, actor: User, matter: Matter, **dates: Any) -> Matter:
+        return services.matter_key_dates_set(actor=actor, matter=matter, dates=dates)
+
+    done = _("The key dates have been saved.")
+    return _edit_action(request, pk, "dates", form, set_dates, done)
 
 
 @area_view(MATTERS)
@@ -344,11 +331,6 @@ def key_dates(request: HttpRequest, pk: int) -> HttpResponse:
 def matter_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the matter with its business end date (starts archive intake)."""
     matter = get_matter(request, pk)
-    return _edit_action(
-        request,
-        pk,
-        "close",
-        CloseForm(request.POST, domain=matter.domain),
-        lambda m, d: services.matter_close(actor=actor(request), matter=m, **d),
-        _("The matter has been closed; its archive is due within 3 working days."),
-    )
+    form = CloseForm(request.POST, domain=matter.domain)
+    done = _("The matter has been closed; its archive is due within 3 working days.")
+    return _edit_action(request, pk, "close", form, services.matter_close, done)
