@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lexkeep.accounts.models import ApiToken, User
+from lexkeep.accounts.models import ApiToken, Department, User
 from lexkeep.accounts.services import api_token_create
 from lexkeep.core.models import AuditEntry
 from tests.web.helpers import sign_in
@@ -51,6 +51,8 @@ def test_create_form_names_the_bad_field_in_chinese(firm):
     body = response.content.decode()
     assert "助理需要指定主管律师" in body
     assert not User.objects.filter(username="newbie").exists()
+    # The department typed for the refused user is not left behind.
+    assert not Department.objects.filter(name="诉讼部").exists()
 
 
 @pytest.mark.parametrize("who", ["partner", "senior", "archivist", "external"])

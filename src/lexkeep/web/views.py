@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -192,23 +193,25 @@ def user_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            department = None
-            if data["department"]:
-                department, _created = Department.objects.get_or_create(
-                    name=data["department"]
-                )
             try:
-                user = user_create(
-                    actor=actor,
-                    username=data["username"],
-                    password=data["password"],
-                    roles=data["roles"],
-                    full_name=data["full_name"],
-                    email=data["email"],
-                    seniority=data["seniority"],
-                    supervisor=data["supervisor"],
-                    department=department,
-                )
+                # A new department is kept only with the user it was typed for.
+                with transaction.atomic():
+                    department = None
+                    if data["department"]:
+                        department, _created = Department.objects.get_or_create(
+                            name=data["department"]
+                        )
+                    user = user_create(
+                        actor=actor,
+                        username=data["username"],
+                        password=data["password"],
+                        roles=data["roles"],
+                        full_name=data["full_name"],
+                        email=data["email"],
+                        seniority=data["seniority"],
+                        supervisor=data["supervisor"],
+                        department=department,
+                    )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
