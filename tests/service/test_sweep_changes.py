@@ -17,6 +17,7 @@ from django.utils import timezone
 from lexkeep.clients.models import Client, TierChange
 from lexkeep.service.models import Contact, DutyRule, ServicePolicy
 from lexkeep.service.services.duties import duty_rule_update
+from lexkeep.service.services.sweep.changes import OVERLAP
 from lexkeep.service.services.sweep.derive import EVENTS_AHEAD_DAYS
 from lexkeep.service.services.sweep.sql import _fixed_offset
 from tests.service.conftest import at, d, duties, live
@@ -40,12 +41,32 @@ def _import_contact(client: Client, channel: str, on: dt.date, **fields) -> Cont
     )
 
 
-def test_the_sweep_remembers_what_it_saw(mk_client, sweep):
+def test_the_sweep_remembers_when_it_ran(mk_client, sweep):
     mk_client("key")
+    before = timezone.now()
     sweep(d("2026-01-02"))
     policy = ServicePolicy.objects.get()
-    assert policy.swept_at is not None
-    assert policy.clients_swept_through == Client.history.latest("history_id").pk
+    assert before <= policy.swept_at <= timezone.now()
+
+
+def test_a_change_committed_late_by_an_older_transaction_is_still_seen(
+    firm, mk_client, sweep
+):
+    """A tier change recorded a few minutes before the last sweep started
+    (its transaction committed after) is checked by the next sweep."""
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-02"))
+    client.tier = "strategic"
+    client.owner = firm["partner"]
+    client.save()
+    swept_at = ServicePolicy.objects.get().swept_at
+    client.history.filter(history_date__gt=swept_at).update(
+        history_date=swept_at - OVERLAP + dt.timedelta(minutes=1)
+    )
+    result = sweep(d("2026-01-03"))
+    assert result["cancelled"] >= 1
+    assert live(client, "key-call") == []
+    assert live(client, "strategic-contact")
 
 
 def test_imported_contacts_are_matched_by_the_next_sweep(mk_client, sweep):

@@ -173,12 +173,7 @@ def _reset() -> None:
     with transaction.atomic():
         Notification.objects.all().delete()
         Duty.objects.all().delete()
-        ServicePolicy.objects.update(
-            contacts_swept_through=0,
-            clients_swept_through=0,
-            matters_swept_through=0,
-            swept_at=None,
-        )
+        ServicePolicy.objects.update(swept_at=None)
 
 
 def _log_day(day: dt.date, count: int, *, seed: int = 11) -> list[int]:

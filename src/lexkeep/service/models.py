@@ -53,10 +53,7 @@ class ServicePolicy(models.Model):
         _("dashboard window (days)"), default=90
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    #: What the last sweep saw, and when (``services.sweep.changes``).
-    contacts_swept_through = models.PositiveBigIntegerField(default=0, editable=False)
-    clients_swept_through = models.PositiveBigIntegerField(default=0, editable=False)
-    matters_swept_through = models.PositiveBigIntegerField(default=0, editable=False)
+    #: When the last sweep started (``services.sweep.changes``).
     swept_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -226,6 +223,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["client", "channel", "occurred_on"]),
             models.Index(fields=["client", "purpose", "occurred_on"]),
+            models.Index(fields=["recorded_at"]),
             models.Index(fields=["client", "occurred_at"]),
             models.Index(fields=["matter", "occurred_on"]),
             models.Index(fields=["user", "occurred_on"]),

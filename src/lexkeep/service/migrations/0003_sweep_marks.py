@@ -21,21 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='servicepolicy',
-            name='clients_swept_through',
-            field=models.PositiveBigIntegerField(default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='servicepolicy',
-            name='contacts_swept_through',
-            field=models.PositiveBigIntegerField(default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='servicepolicy',
-            name='matters_swept_through',
-            field=models.PositiveBigIntegerField(default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='servicepolicy',
             name='swept_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),

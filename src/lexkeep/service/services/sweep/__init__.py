@@ -165,7 +165,7 @@ def _sweep(
     today = today or timezone.localdate(now)
     policy = ServicePolicy.objects.select_for_update().get(pk=service_policy_get().pk)
     rules = active_rules()
-    changes = Changes.since(policy, rules)
+    changes = Changes.since_last_sweep(policy, rules)
     before = Duty.objects.count()
     cancelled = cancel_inapplicable(today=today, changes=changes)
     reassigned = refresh_responsible(changes=changes)
@@ -179,7 +179,7 @@ def _sweep(
     created = Duty.objects.count() - before
     # Turns what fell due overdue and reminds, in one write per duty.
     reminders = send_reminders(today=today, now=now, policy=policy)
-    changes.now.store(policy, at=started)
+    ServicePolicy.objects.filter(pk=policy.pk).update(swept_at=started)
     return {
         "created": created,
         "cancelled": cancelled,
