@@ -12,15 +12,15 @@ summarise that user's duties, whatever their number.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -46,36 +46,54 @@ def _mark(
     """Stamp ``qs`` as reminded (and set ``also``); return its digest per
     responsible user and the number of rows stamped.
 
-    The digest is read before the stamp, from the same rows (the sweep
-    holds the transaction), so neither read scans the duties reminded
-    before; an empty ``qs`` costs one indexed query.
+    One ``UPDATE … RETURNING``: the digest is made of exactly the rows the
+    stamp wrote, whatever another transaction changed meanwhile, and no
+    read scans the duties reminded before. Names are read for the few
+    duties each digest lists.
     """
-    mine = qs.filter(responsible__isnull=False)
+    ops = connection.ops
+    table = ops.quote_name(Duty._meta.db_table)
+    values: dict[str, Any] = {field_name: timezone.now(), **also}
+    assignments = ", ".join(f"{ops.quote_name(name)} = %s" for name in values)
+    params: list[Any] = [
+        ops.adapt_datetimefield_value(value)
+        if isinstance(value, dt.datetime)
+        else value
+        for value in values.values()
+    ]
+    inner, inner_params = qs.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} WHERE id IN ({inner}) "  # noqa: S608 - names quoted, values bound
+            "RETURNING id, responsible_id, due_date",
+            [*params, *inner_params],
+        )
+        rows = cursor.fetchall()
     digests: dict[int, _Digest] = defaultdict(_Digest)
-    for row in mine.values("responsible_id").annotate(n=Count("pk")).order_by():
-        digests[row["responsible_id"]].count = row["n"]
-    if digests:
-        # Rank the duties alone, then join names for the few listed.
-        first = (
-            mine.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("responsible_id")],
-                    order_by=[F("due_date").asc(), F("pk").asc()],
-                )
-            )
-            .filter(rank__lte=LISTED_PER_EMAIL)
-            .values_list("pk", flat=True)
-        )
-        listed = (
-            Duty.objects.filter(pk__in=list(first))
-            .order_by("responsible_id", "due_date", "pk")
-            .values_list("responsible_id", "due_date", "client__name", "rule__kind")
-        )
-        for user_id, due, client_name, kind in listed:
-            digests[user_id].lines.append((due, client_name, kind))
-    stamped = qs.update(**{field_name: timezone.now()}, **also)
-    return digests, stamped
+    earliest: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for pk, user_id, due in rows:
+        if user_id is None:
+            continue
+        digests[user_id].count += 1
+        earliest[user_id].append((_as_date(due), pk))
+    listed_ids = {
+        pk
+        for duties in earliest.values()
+        for _due, pk in heapq.nsmallest(LISTED_PER_EMAIL, duties)
+    }
+    listed = (
+        Duty.objects.filter(pk__in=listed_ids)
+        .order_by("responsible_id", "due_date", "pk")
+        .values_list("responsible_id", "due_date", "client__name", "rule__kind")
+    )
+    for user_id, due, client_name, kind in listed:
+        digests[user_id].lines.append((due, client_name, kind))
+    return digests, len(rows)
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A date column as returned by the driver (SQLite returns text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _texts(kind: str, count: int, days: int) -> tuple[str, str]:
@@ -156,7 +174,7 @@ def send_reminders(
     ).filter(Q(status=DutyStatus.OPEN) | Q(reminded_overdue_at__isnull=True))
     soon_digests, _soon = _mark(due_soon, "reminded_due_at")
     overdue_digests, turned = _mark(
-        overdue, "reminded_overdue_at", status=DutyStatus.OVERDUE
+        overdue, "reminded_overdue_at", status=DutyStatus.OVERDUE.value
     )
     soon_notes, soon_mails = _notify(
         soon_digests, kind=Notification.Kind.DUE_SOON, now=now, days=days

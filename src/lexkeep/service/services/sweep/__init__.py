@@ -139,7 +139,6 @@ def advance(
     return satisfied, rounds
 
 
-@transaction.atomic
 def sweep_duties(
     *, today: dt.date | None = None, now: dt.datetime | None = None
 ) -> dict[str, int]:
@@ -150,7 +149,9 @@ def sweep_duties(
     """
     from lexkeep.service.services.reminders import send_reminders
 
-    with sql.page_cache(SWEEP_CACHE_KIB):
+    # The cache is set outside the transaction, so a failing sweep rolls
+    # back and still gives the connection its usual cache.
+    with sql.page_cache(SWEEP_CACHE_KIB), transaction.atomic():
         return _sweep(today=today, now=now, send_reminders=send_reminders)
 
 
@@ -166,7 +167,7 @@ def _sweep(
     policy = ServicePolicy.objects.select_for_update().get(pk=service_policy_get().pk)
     rules = active_rules()
     changes = Changes.since_last_sweep(policy, rules)
-    before = Duty.objects.count()
+    first_new = _last_duty_id()
     cancelled = cancel_inapplicable(today=today, changes=changes)
     reassigned = refresh_responsible(changes=changes)
     satisfied, rounds = advance(
@@ -176,7 +177,7 @@ def _sweep(
         lookback_days=policy.event_lookback_days,
         changes=changes,
     )
-    created = Duty.objects.count() - before
+    created = Duty.objects.filter(pk__gt=first_new).count()
     # Turns what fell due overdue and reminds, in one write per duty.
     reminders = send_reminders(today=today, now=now, policy=policy)
     ServicePolicy.objects.filter(pk=policy.pk).update(swept_at=started)

@@ -9,6 +9,7 @@ and PostgreSQL live here.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
@@ -62,16 +63,15 @@ def datetime_param(moment: dt.datetime) -> Any:
 
 @cache
 def _fixed_offset(zone_name: str) -> int | None:
-    """Return the zone's UTC offset in seconds if it never changed since 1992.
+    """Return the zone's UTC offset in seconds if it is the same 1992–2100.
 
-    Checked month by month up to ten years ahead; ``None`` for zones with
-    daylight saving time or a recent change of offset.
+    Checked month by month; ``None`` for zones with daylight saving time or
+    a change of offset in that range.
     """
-    zone = timezone.get_current_timezone()
-    this_year = timezone.now().year
+    zone = zoneinfo.ZoneInfo(zone_name)
     offsets = {
         zone.utcoffset(dt.datetime(year, month, 15, 12))  # noqa: DTZ001 - asks the zone
-        for year in range(1992, this_year + 11)
+        for year in range(1992, 2101)
         for month in range(1, 13)
     }
     if len(offsets) != 1:

@@ -19,8 +19,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from lexkeep.clients.models import Client
 from lexkeep.matters.models import Hearing, Matter
@@ -33,6 +31,7 @@ from lexkeep.service.choices import (
     DutyStatus,
 )
 from lexkeep.service.models import Duty, DutyRule
+from lexkeep.service.services.sweep import sql
 from lexkeep.service.services.sweep.changes import Changes
 
 
@@ -43,7 +42,7 @@ def _cancel(qs: QuerySet[Duty], *, today: dt.date, reason: str) -> int:
 
 
 def _moved_event() -> Q:
-    hearing_day = TruncDate("scheduled_at", tzinfo=timezone.get_current_timezone())
+    hearing_day = sql.local_date("scheduled_at")
     moved_hearing = Q(rule__event=DutyEvent.HEARING) & (
         Q(hearing__isnull=True)
         | ~Exists(
