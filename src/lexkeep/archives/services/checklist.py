@@ -226,6 +226,18 @@ def _index(row: RequiredMaterial, items: list[ChecklistItem]) -> int:
     return keys.index(row.key)
 
 
+def _locked(domain: str) -> list[ChecklistItem]:
+    """Return ``domain``'s checklist with its rows locked until the transaction
+    ends, so two directors' edits apply one after the other."""
+    _seed(domain)
+    list(
+        RequiredMaterial.objects.select_for_update()
+        .filter(domain=domain)
+        .values_list("pk", flat=True)
+    )
+    return checklist_for(domain)
+
+
 def _free_key(domain: str) -> str:
     """Return an unused key for a new item of ``domain`` (item_1, item_2 …)."""
     taken = set(
@@ -237,52 +249,56 @@ def _free_key(domain: str) -> str:
     return f"item_{n}"
 
 
+@transaction.atomic
 def checklist_item_add(
     *, actor: User, domain: str, label: str, material_types: list[str]
 ) -> list[ChecklistItem]:
     """Add a required item at the end of ``domain``'s checklist (the director)."""
     _require_director(actor)
+    items = _locked(domain)
     item = ChecklistItem(_free_key(domain), label, tuple(material_types))
-    return checklist_set(
-        actor=actor, domain=domain, items=[*checklist_for(domain), item]
-    )
+    return checklist_set(actor=actor, domain=domain, items=[*items, item])
 
 
+@transaction.atomic
 def checklist_item_update(
     *, actor: User, row: RequiredMaterial, label: str, material_types: list[str]
 ) -> list[ChecklistItem]:
     """Change the label and the satisfying types of a required item."""
     _require_director(actor)
-    items = checklist_for(row.domain)
+    items = _locked(row.domain)
     items[_index(row, items)] = ChecklistItem(row.key, label, tuple(material_types))
     return checklist_set(actor=actor, domain=row.domain, items=items)
 
 
+@transaction.atomic
 def checklist_item_deactivate(
     *, actor: User, row: RequiredMaterial
 ) -> list[ChecklistItem]:
     """Take an item off the required list; it is kept and may be put back."""
     _require_director(actor)
-    items = checklist_for(row.domain)
+    items = _locked(row.domain)
     del items[_index(row, items)]
     return checklist_set(actor=actor, domain=row.domain, items=items)
 
 
+@transaction.atomic
 def checklist_item_restore(
     *, actor: User, row: RequiredMaterial
 ) -> list[ChecklistItem]:
     """Put an inactive item back at the end of the required list."""
     _require_director(actor)
-    items = [i for i in checklist_for(row.domain) if i.key != row.key]
+    items = [i for i in _locked(row.domain) if i.key != row.key]
     return checklist_set(actor=actor, domain=row.domain, items=[*items, _item(row)])
 
 
+@transaction.atomic
 def checklist_item_move(
     *, actor: User, row: RequiredMaterial, up: bool
 ) -> list[ChecklistItem]:
     """Move a required item one place up or down the list."""
     _require_director(actor)
-    items = checklist_for(row.domain)
+    items = _locked(row.domain)
     index = _index(row, items)
     target = index - 1 if up else index + 1
     if 0 <= target < len(items):
