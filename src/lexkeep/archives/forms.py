@@ -1,7 +1,7 @@
 """Forms of the archive pages; the services decide every rule (SPEC §7.1–§7.2).
 
 The forms only parse what the user typed; a service's ``ValidationError``
-is put back on the field it names (``add_service_errors``), so a refused
+is put back on the field it names (``service_error_field``), so a refused
 scan, a missing required item or a wrong cabinet shows next to its input.
 """
 
@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lexkeep.accounts.models import User
@@ -25,7 +24,8 @@ from lexkeep.archives.choices import (
 from lexkeep.archives.models import Cabinet
 from lexkeep.archives.services import REVIEW_CHECKLIST, ChecklistItem
 from lexkeep.clients.choices import Tier
-from lexkeep.clients.forms import BaseForm, UserChoiceField, lawyers
+from lexkeep.clients.forms import UserChoiceField, lawyers
+from lexkeep.web.forms import BaseForm
 
 
 def _date() -> forms.DateInput:
@@ -284,13 +284,6 @@ class ChecklistItemForm(BaseForm):
         # Every type, grouped by category, without the select's empty choice.
         self.fields["material_types"].choices = _type_choices()[1:]  # type: ignore[attr-defined]
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show the service's per-item errors on this form's fields."""
-        if hasattr(exc, "error_dict"):
-            exc = ValidationError(
-                {
-                    re.sub(r"^items\[\d+\]\.", "", key): messages
-                    for key, messages in exc.message_dict.items()
-                }
-            )
-        super().add_service_errors(exc)
+    def service_error_field(self, key: str) -> str | None:
+        """Show the service's per-item errors (``items[3].label``) on this form."""
+        return super().service_error_field(re.sub(r"^items\[\d+\]\.", "", key))

@@ -3,12 +3,12 @@
 Every rule (required fields per type, check digits, consent before sensitive
 data, tier and team rules) lives in :mod:`lexkeep.clients.services`; a
 service's ``ValidationError`` is shown on the field it names through
-:func:`add_service_errors`.
+:class:`lexkeep.web.forms.ServiceErrorsMixin`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -30,49 +30,11 @@ from lexkeep.clients.choices import (
     Tier,
 )
 from lexkeep.clients.models import ClientReview, ClientUpdate, Consent
+from lexkeep.web.forms import BaseForm
 
 #: Largest signed document accepted through a form (a scanned consent).
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 DOCUMENT_TYPES = ".pdf,.jpg,.jpeg,.png,.tif,.tiff"
-
-
-class BaseForm(forms.Form):
-    """A form without the trailing colon on labels, that shows service errors."""
-
-    #: Service error keys shown on another field of this form.
-    error_aliases: Mapping[str, str] = {}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show ``exc`` (from a service) on the fields it names, else on top."""
-        add_service_errors(self, exc)
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ``ValidationError`` on ``form``'s fields.
-
-    A key that names a field of the form (directly, through the form's
-    ``error_aliases`` or with the ``consent_`` prefix) goes to that field;
-    any other key becomes a form-wide error, so nothing is lost.
-    """
-    aliases: Mapping[str, str] = getattr(form, "error_aliases", {})
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        target = aliases.get(key, key)
-        if target not in form.fields and f"consent_{key}" in form.fields:
-            target = f"consent_{key}"
-        if target in form.fields:
-            if target in form.errors:
-                form.errors[target].extend(messages)
-            else:
-                form.add_error(target, messages)
-        else:
-            form.add_error(None, messages)
 
 
 def _date_input() -> forms.DateInput:
@@ -391,6 +353,13 @@ class ClientForm(BaseForm):
             values[name] = ""
         return values
 
+    def service_error_field(self, key: str) -> str | None:
+        """Show the consent service's errors on this form's ``consent_`` fields."""
+        target = super().service_error_field(key)
+        if target not in self.fields and f"consent_{key}" in self.fields:
+            return f"consent_{key}"
+        return target
+
     def has_consent(self) -> bool:
         """Return True if any field of the consent section was filled in."""
         return any(self.cleaned_data.get(name) for name in CONSENT_FIELDS)
@@ -575,24 +544,16 @@ class ConflictCheckForm(BaseForm):
                 self.row_map.append(i)
         return parties
 
-    def add_service_errors(self, exc: ValidationError) -> None:
+    def service_error_field(self, key: str) -> str | None:
         """Show ``parties[n].field`` errors on the row the user filled in."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc.messages)
-            return
-        mapped: dict[str, list[str]] = {}
-        for key, messages in exc.message_dict.items():
-            if key.startswith("parties["):
-                index_text, _sep, part = key[len("parties[") :].partition("].")
-                try:
-                    row = self.row_map[int(index_text)]
-                except (ValueError, IndexError):
-                    mapped.setdefault("__all__", []).extend(messages)
-                    continue
-                mapped.setdefault(f"party_{row}_{part or 'name'}", []).extend(messages)
-            else:
-                mapped.setdefault(key, []).extend(messages)
-        add_service_errors(self, ValidationError(mapped))
+        if not key.startswith("parties["):
+            return super().service_error_field(key)
+        index_text, _sep, part = key[len("parties[") :].partition("].")
+        try:
+            row = self.row_map[int(index_text)]
+        except (ValueError, IndexError):
+            return None
+        return f"party_{row}_{part or 'name'}"
 
 
 class DecisionForm(BaseForm):

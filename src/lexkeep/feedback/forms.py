@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,24 +12,9 @@ from lexkeep.feedback.models import Category, Channel, Status
 from lexkeep.feedback.selectors import specialists
 from lexkeep.feedback.services.cases import INFORM_CHANNELS
 from lexkeep.feedback.services.intake import STAFF_CHANNELS
+from lexkeep.web.forms import ServiceErrorsMixin
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class ServiceErrorsMixin:
-    """Show a service's ValidationError next to the fields it names."""
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Attach each message of ``exc`` to its field (or to the form)."""
-        form: Any = self
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                target = field if field in form.fields else None
-                for message in messages:
-                    form.add_error(target, message)
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

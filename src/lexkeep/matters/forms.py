@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from lexkeep.accounts.models import Role, User
 from lexkeep.clients.choices import Domain, SubDomain
 from lexkeep.clients.forms import (
-    BaseForm,
     UserChoiceField,
     UserMultipleChoiceField,
     lawyers,
     staff_choices,
 )
 from lexkeep.matters.models import Matter, MatterParty
+from lexkeep.web.forms import BaseForm
 
 
 def _date() -> forms.DateInput:

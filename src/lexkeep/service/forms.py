@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -13,24 +12,9 @@ from lexkeep.clients.choices import Tier
 from lexkeep.matters.models import Matter
 from lexkeep.service.choices import ContactChannel, Direction, DutyKind, Purpose
 from lexkeep.service.models import Contact
+from lexkeep.web.forms import BaseForm
 
 ATTACHMENT_TYPES = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.txt,.eml,.msg"
-
-
-class BaseForm(forms.Form):
-    """A form without trailing colons that shows a service's errors on its fields."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put ``exc`` on the fields it names, the rest on the form."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for name, errors in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def _choices(options: Any, blank: Any) -> list[tuple[str, Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeVar
 
 from django import forms
@@ -70,7 +70,48 @@ def message_redirect(
     return redirect(to)
 
 
-class FirmHolidayForm(forms.Form):
+class ServiceErrorsMixin:
+    """Show a service's ValidationError on the fields of the form it names.
+
+    The one place a form turns a service's refusal into form errors: a
+    ValidationError with an error dict puts each key's messages on the field
+    :meth:`service_error_field` names (the key itself, or its
+    ``error_aliases`` entry); a key naming no field of the form, and a
+    ValidationError without a dict (a list or a single message), become
+    form-wide errors, so nothing the service said is lost.
+    """
+
+    #: Service error keys shown on another field of this form.
+    error_aliases: Mapping[str, str] = {}
+
+    def service_error_field(self, key: str) -> str | None:
+        """Return the field that shows the service's errors under ``key``.
+
+        None, or a name that is not a field, shows them on top of the form.
+        Forms override this when the service names things differently.
+        """
+        return self.error_aliases.get(key, key)
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Put ``exc`` on the fields it names, the rest on the form."""
+        form: forms.Form = self  # type: ignore[assignment]
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, exc.messages)
+            return
+        for key, errors in exc.message_dict.items():
+            target = self.service_error_field(key)
+            form.add_error(target if target in form.fields else None, errors)
+
+
+class BaseForm(ServiceErrorsMixin, forms.Form):
+    """A form without the trailing colon on labels, that shows service errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class FirmHolidayForm(BaseForm):
     """A day the firm marks as a holiday or a make-up working day."""
 
     date = forms.DateField(
@@ -84,19 +125,8 @@ class FirmHolidayForm(forms.Form):
         help_text=_("For example: Spring Festival, or National Day make-up day."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names."""
-        if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(self.fields):
-            self.add_error(None, exc)
-        else:
-            self.add_error(None, exc.messages)
-
-
-class UserCreateForm(forms.Form):
+class UserCreateForm(BaseForm):
     """A new user of the firm, with one or more roles (SPEC §1)."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -124,7 +154,6 @@ class UserCreateForm(forms.Form):
         from lexkeep.accounts.models import Role, Seniority
         from lexkeep.accounts.selectors import users_with_roles
 
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = Role.choices  # type: ignore[attr-defined]
         self.fields["seniority"].choices = [  # type: ignore[attr-defined]
@@ -135,11 +164,3 @@ class UserCreateForm(forms.Form):
         self.fields["supervisor"].queryset = (  # type: ignore[attr-defined]
             supervisors.order_by("full_name", "username")
         )
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Show a service's ValidationError on the fields it names."""
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
