@@ -13,7 +13,7 @@ from importlib.util import find_spec
 from django.db import transaction
 from django.test.utils import override_settings
 
-from lexkeep.accounts.models import Department, Role, Seniority, User
+from lexkeep.accounts.models import Role, Seniority, User
 from lexkeep.accounts.services import user_create
 
 DEMO_PASSWORD = "Lexkeep@2026"  # noqa: S105 - published demo password, README
@@ -65,9 +65,6 @@ def demo_load() -> list[tuple[DemoUser, User]]:
     created: dict[str, User] = {}
     result = []
     for spec in DEMO_USERS:
-        department = None
-        if spec.department:
-            department, _ = Department.objects.get_or_create(name=spec.department)
         user = user_create(
             username=spec.username,
             password=DEMO_PASSWORD,
@@ -76,7 +73,7 @@ def demo_load() -> list[tuple[DemoUser, User]]:
             email=f"{spec.username}@demo-firm.example",
             seniority=spec.seniority,
             supervisor=created.get(spec.supervisor) if spec.supervisor else None,
-            department=department,
+            department_name=spec.department,
             validate_password_strength=False,
         )
         created[spec.username] = user

@@ -1,11 +1,12 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from lexkeep.accounts.models import Role
+from lexkeep.accounts.models import Department, Role, User
 from lexkeep.accounts.services import (
     api_token_authenticate,
     api_token_create,
     api_token_revoke,
+    user_create,
 )
 
 
@@ -45,3 +46,49 @@ def test_token_round_trip_and_revocation(firm):
     assert api_token_authenticate(raw=raw).user == firm["staff"]
     api_token_revoke(token=token)
     assert api_token_authenticate(raw=raw) is None
+
+
+def _new_user(**fields):
+    values = {
+        "username": "newcomer",
+        "password": "Vq7-long-enough-pass",
+        "roles": [Role.ASSISTANT],
+        "department_name": "知识产权部",
+    }
+    values.update(fields)
+    return user_create(**values)
+
+
+def test_refused_user_create_leaves_no_new_department(firm):
+    # An assistant without a supervising lawyer is refused.
+    with pytest.raises(ValidationError) as exc:
+        _new_user(actor=firm["director"])
+    assert "supervisor" in exc.value.message_dict
+    assert not Department.objects.filter(name="知识产权部").exists()
+    assert not User.objects.filter(username="newcomer").exists()
+
+
+def test_user_create_by_a_non_director_leaves_no_new_department(firm):
+    with pytest.raises(PermissionDenied):
+        _new_user(actor=firm["partner"], supervisor=firm["senior"])
+    assert not Department.objects.filter(name="知识产权部").exists()
+
+
+def test_user_create_files_the_user_under_the_named_department(firm):
+    existing = Department.objects.create(name="诉讼部")
+    first = _new_user(actor=firm["director"], supervisor=firm["senior"])
+    second = _new_user(
+        username="second",
+        supervisor=firm["senior"],
+        department_name=" 诉讼部 ",
+    )
+    assert first.department.name == "知识产权部"
+    assert second.department == existing
+    assert Department.objects.filter(name="诉讼部").count() == 1
+
+
+def test_user_create_refuses_a_department_name_too_long(firm):
+    with pytest.raises(ValidationError) as exc:
+        _new_user(supervisor=firm["senior"], department_name="部" * 101)
+    assert "department" in exc.value.message_dict
+    assert not User.objects.filter(username="newcomer").exists()

@@ -55,7 +55,7 @@ def user_create(
     email: str = "",
     seniority: str = "",
     supervisor: User | None = None,
-    department: Department | None = None,
+    department_name: str = "",
     validate_password_strength: bool = True,
     actor: User | None = None,
 ) -> User:
@@ -65,6 +65,10 @@ def user_create(
     supervising lawyer, who must be a lawyer or partner. In the web UI and API
     only the director creates users (``actor``); the command line runs as the
     system's operator (``actor=None``).
+
+    ``department_name`` names the user's department; a department of that
+    name is created when none exists yet, after every check has passed and
+    in this transaction, so a refused user leaves no department behind.
     """
     if actor is not None and not actor.has_perm("accounts.manage_users"):
         raise PermissionDenied(_("Only the director may create users."))
@@ -95,13 +99,18 @@ def user_create(
         errors.setdefault("username", []).append(
             _("Username “%(u)s” is already taken.") % {"u": username}
         )
+    department_name = department_name.strip()
+    name_limit = Department._meta.get_field("name").max_length or 0
+    if len(department_name) > name_limit:
+        errors.setdefault("department", []).append(
+            _("A department name has at most %(n)d characters.") % {"n": name_limit}
+        )
     user = User(
         username=username,
         full_name=full_name,
         email=email,
         seniority=seniority,
         supervisor=supervisor,
-        department=department,
     )
     if validate_password_strength:
         try:
@@ -110,6 +119,10 @@ def user_create(
             errors.setdefault("password", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+    if department_name:
+        user.department, _created = Department.objects.get_or_create(
+            name=department_name
+        )
     user.set_password(password)
     user.full_clean()
     user.save()

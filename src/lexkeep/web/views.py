@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lexkeep.accounts.models import Department, Role, RoleAssignment, User
+from lexkeep.accounts.models import Role, RoleAssignment, User
 from lexkeep.accounts.services import (
     user_create,
     user_set_active,
@@ -23,7 +23,12 @@ from lexkeep.accounts.services import (
 from lexkeep.core.models import FirmHoliday
 from lexkeep.core.workdays import firm_holiday_delete, firm_holiday_set
 from lexkeep.web.areas import AREAS_BY_KEY, SETTINGS, Area, duties_for
-from lexkeep.web.forms import FirmHolidayForm, UserCreateForm
+from lexkeep.web.forms import (
+    FirmHolidayForm,
+    UserCreateForm,
+    form_submit,
+    message_redirect,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -99,38 +104,34 @@ def holidays(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     can_edit = user.has_role(Role.DIRECTOR)
     form = FirmHolidayForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if not can_edit:
-            raise _deny(
-                request,
-                "firm calendar change",
-                _("Only the director may change the firm calendar."),
-            )
-        if form.is_valid():
-            try:
-                firm_holiday_set(
-                    date=form.cleaned_data["date"],
-                    kind=form.cleaned_data["kind"],
-                    name=form.cleaned_data["name"],
-                    actor=user,
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(date)s has been saved in the firm calendar.")
-                    % {"date": form.cleaned_data["date"].isoformat()},
-                )
-                return redirect("web:holidays")
-        status = 400
-    entries = FirmHoliday.objects.order_by("date")
-    return render(
-        request,
-        "web/holidays.html",
-        {"form": form, "entries": entries, "can_edit": can_edit},
-        status=status,
+
+    def page(status: int = 200) -> HttpResponse:
+        entries = FirmHoliday.objects.order_by("date")
+        return render(
+            request,
+            "web/holidays.html",
+            {"form": form, "entries": entries, "can_edit": can_edit},
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page()
+    if not can_edit:
+        raise _deny(
+            request,
+            "firm calendar change",
+            _("Only the director may change the firm calendar."),
+        )
+    return form_submit(
+        form,
+        lambda data: firm_holiday_set(**data, actor=user),
+        done=lambda entry: message_redirect(
+            request,
+            _("%(date)s has been saved in the firm calendar.")
+            % {"date": entry.date.isoformat()},
+            "web:holidays",
+        ),
+        invalid=lambda: page(400),
     )
 
 
@@ -189,39 +190,28 @@ def user_new(request: HttpRequest) -> HttpResponse:
     if not actor.has_perm("accounts.manage_users"):
         raise _deny(request, "user create", _("Only the director may create users."))
     form = UserCreateForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                # A new department is kept only with the user it was typed for.
-                with transaction.atomic():
-                    department = None
-                    if data["department"]:
-                        department, _created = Department.objects.get_or_create(
-                            name=data["department"]
-                        )
-                    user = user_create(
-                        actor=actor,
-                        username=data["username"],
-                        password=data["password"],
-                        roles=data["roles"],
-                        full_name=data["full_name"],
-                        email=data["email"],
-                        seniority=data["seniority"],
-                        supervisor=data["supervisor"],
-                        department=department,
-                    )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(
-                    request,
-                    _("User %(name)s has been created.") % {"name": user.display_name},
-                )
-                return redirect("web:users")
-        status = 400
-    return render(request, "web/user_form.html", {"form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "web/user_form.html", {"form": form})
+
+    def create(data: dict[str, Any]) -> User:
+        # The form's fields are the service's arguments; the department is
+        # typed by name and created by the service with the user.
+        fields = dict(data)
+        fields["department_name"] = fields.pop("department")
+        return user_create(actor=actor, **fields)
+
+    return form_submit(
+        form,
+        create,
+        done=lambda user: message_redirect(
+            request,
+            _("User %(name)s has been created.") % {"name": user.display_name},
+            "web:users",
+        ),
+        invalid=lambda: render(
+            request, "web/user_form.html", {"form": form}, status=400
+        ),
+    )
 
 
 def _target_user(pk: int) -> User:

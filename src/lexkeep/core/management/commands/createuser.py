@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from lexkeep.accounts.models import Department, Role, Seniority, User
+from lexkeep.accounts.models import Role, Seniority, User
 from lexkeep.accounts.services import user_create
 
 
@@ -37,9 +37,6 @@ class Command(BaseCommand):
             supervisor = User.objects.filter(username=options["supervisor"]).first()
             if supervisor is None:
                 raise CommandError(f"supervisor: no user '{options['supervisor']}'")
-        department = None
-        if options["department"]:
-            department, _ = Department.objects.get_or_create(name=options["department"])
         try:
             user = user_create(
                 username=options["username"],
@@ -49,7 +46,7 @@ class Command(BaseCommand):
                 supervisor=supervisor,
                 full_name=options["full_name"],
                 email=options["email"],
-                department=department,
+                department_name=options["department"],
             )
         except ValidationError as exc:
             problems = "; ".join(
