@@ -24,6 +24,7 @@ from lexkeep.archives.choices import MaterialType
 from lexkeep.archives.forms import ChecklistItemForm
 from lexkeep.archives.models import RequiredMaterial
 from lexkeep.archives.services import (
+    ChecklistItem,
     checklist_item_add,
     checklist_item_deactivate,
     checklist_item_move,
@@ -36,6 +37,7 @@ from lexkeep.archives.views import desk_page
 from lexkeep.clients.choices import Domain
 from lexkeep.clients.views._common import actor, area_view
 from lexkeep.web.areas import ARCHIVES
+from lexkeep.web.forms import form_submit, message_redirect
 
 
 def _domain(request: HttpRequest) -> str:
@@ -85,24 +87,17 @@ def checklist(request: HttpRequest) -> HttpResponse:
         return _render(request, domain, ChecklistItemForm())
     checklist_rows(actor=actor(request), domain=domain)  # 403 before validating
     form = ChecklistItemForm(request.POST)
-    if form.is_valid():
-        try:
-            checklist_item_add(
-                actor=actor(request),
-                domain=domain,
-                label=form.cleaned_data["label"],
-                material_types=form.cleaned_data["material_types"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(
-                request,
-                _("“%(label)s” is now a required material.")
-                % {"label": form.cleaned_data["label"]},
-            )
-            return redirect(_page_url(domain))
-    return _render(request, domain, form, status=400)
+    return form_submit(
+        form,
+        lambda data: checklist_item_add(actor=actor(request), domain=domain, **data),
+        done=lambda _items: message_redirect(
+            request,
+            _("“%(label)s” is now a required material.")
+            % {"label": form.cleaned_data["label"]},
+            _page_url(domain),
+        ),
+        invalid=lambda: _render(request, domain, form, status=400),
+    )
 
 
 def _row(request: HttpRequest, pk: int) -> RequiredMaterial:
@@ -123,24 +118,27 @@ def checklist_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _edit_page(request, row, form)
     form = ChecklistItemForm(request.POST)
-    if form.is_valid():
-        label = form.cleaned_data["label"]
-        try:
-            checklist_item_update(
-                actor=actor(request),
-                row=row,
-                # An unchanged standard label stays translatable.
-                label=row.label if label == shown else label,
-                material_types=form.cleaned_data["material_types"],
-            )
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(
-                request, _("“%(label)s” has been changed.") % {"label": label}
-            )
-            return redirect(_page_url(row.domain))
-    return _edit_page(request, row, form, status=400)
+
+    def update(data: dict[str, Any]) -> list[ChecklistItem]:
+        label = data["label"]
+        return checklist_item_update(
+            actor=actor(request),
+            row=row,
+            # An unchanged standard label stays translatable.
+            label=row.label if label == shown else label,
+            material_types=data["material_types"],
+        )
+
+    return form_submit(
+        form,
+        update,
+        done=lambda _items: message_redirect(
+            request,
+            _("“%(label)s” has been changed.") % {"label": form.cleaned_data["label"]},
+            _page_url(row.domain),
+        ),
+        invalid=lambda: _edit_page(request, row, form, status=400),
+    )
 
 
 def _edit_page(
