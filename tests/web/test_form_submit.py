@@ -10,15 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 
 from lexkeep.core.exceptions import InvalidTransition
-from lexkeep.web.forms import form_submit
+from lexkeep.web.forms import ServiceErrorsMixin, form_submit
 
 
-class NoteForm(forms.Form):
+class NoteForm(ServiceErrorsMixin, forms.Form):
     note = forms.CharField(max_length=10)
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        for name, errors in exc.message_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 def _submit(data: dict[str, str], action: Any, **kwargs: Any) -> tuple[int, NoteForm]:
