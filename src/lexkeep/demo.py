@@ -57,9 +57,21 @@ class DemoAlreadyLoaded(Exception):
     """The database already has users; the demo only loads into an empty one."""
 
 
-@transaction.atomic
 def demo_load() -> list[tuple[DemoUser, User]]:
-    """Create the demo firm's users; refuse if any user exists."""
+    """Create the demo firm's users; refuse if any user exists.
+
+    The demo replays months of work; the reminders and alerts it causes
+    would flood the console. Mail is switched off around the whole load,
+    its transaction included, because their emails leave when it commits.
+    """
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        return _load()
+
+
+def _load() -> list[tuple[DemoUser, User]]:
     if User.objects.exists():
         raise DemoAlreadyLoaded
     created: dict[str, User] = {}
@@ -78,11 +90,7 @@ def demo_load() -> list[tuple[DemoUser, User]]:
         )
         created[spec.username] = user
         result.append((spec, user))
-    # The demo replays months of work; its reminders would flood the console.
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
-    ):
-        for module_name in DEMO_STEPS:
-            if find_spec(module_name) is not None:
-                import_module(module_name).load(created)
+    for module_name in DEMO_STEPS:
+        if find_spec(module_name) is not None:
+            import_module(module_name).load(created)
     return result

@@ -33,3 +33,15 @@ def test_demo_files_every_class_and_tier(monkeypatch):
     assert {"collecting", "submitted", "approved"} <= set(
         Archive.objects.values_list("status", flat=True)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_sends_no_email_when_it_commits(monkeypatch, mailoutbox):
+    """Closing the demo's matters alerts lawyers by email after commit; the
+    demo's own load must not send them."""
+    import lexkeep.demo
+
+    monkeypatch.setattr(lexkeep.demo, "DEMO_STEPS", ("lexkeep.archives.demo",))
+    demo_load()
+    assert Archive.objects.exists()
+    assert mailoutbox == []
