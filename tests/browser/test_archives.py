@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess  # noqa: S404 - pdftoppm renders the generated PDFs
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,60 +29,9 @@ from lexkeep.clients.choices import ClientType, Domain, SubDomain, Tier
 from lexkeep.clients.models import Client
 from lexkeep.clients.normalize import normalize_name
 from lexkeep.matters.models import ConflictCheck, Matter
-from tests.browser.test_login_each_role import sign_in, totp_now
+from tests.browser.helpers import SHOTS, sign_in, totp_now
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# by fixtures and checks are plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-CHROMIUM = CHROMIUM or shutil.which("chromium")
 PDFTOPPM = shutil.which("pdftoppm")
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="Chromium is not installed (apt-get install chromium); "
-        "browser tests are skipped",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make():
-        context = browser.new_context(
-            viewport={"width": 1440, "height": 900}, locale="zh-CN"
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def shot(page, name: str) -> None:

@@ -9,76 +9,18 @@ only (an assistant, who may never see it unmasked). Screenshots go to
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from lexkeep.clients.models import Client
 from lexkeep.core.models import AuditEntry
 from lexkeep.matters.models import ConflictCheck, Matter
-from tests.browser.test_login_each_role import sign_in, totp_now
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# by fixtures and checks are plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-CHROMIUM = CHROMIUM or shutil.which("chromium")
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="Chromium is not installed (apt-get install chromium); "
-        "browser tests are skipped",
-    ),
-]
+from tests.browser.helpers import SHOTS, sign_in, totp_now
 
 ID_BODY = "11010519850612341"
 ID_NUMBER = ID_BODY + ric.calc_check_digit(ID_BODY + "0")
 CODE_BODY = "91110105MA01ABCD1"
 CREDIT_CODE = CODE_BODY + uscc.calc_check_digit(CODE_BODY)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make():
-        context = browser.new_context(
-            viewport={"width": 1440, "height": 900}, locale="zh-CN"
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def shot(page, name: str) -> None:

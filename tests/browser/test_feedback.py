@@ -10,60 +10,13 @@ names, not text, so the test holds in every language.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from django.core.cache import cache
 
 from lexkeep.feedback.models import Feedback, Status
+from tests.browser.helpers import SHOTS
 from tests.conftest import PASSWORD
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-CHROMIUM = CHROMIUM or shutil.which("chromium")
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="Chromium is not installed (apt-get install chromium); "
-        "browser tests are skipped",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="zh-CN"
-    )
-    yield context
-    context.close()
 
 
 def shot(page, name: str) -> None:

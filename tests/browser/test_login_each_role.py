@@ -6,33 +6,9 @@ Drives Debian's Chromium with Playwright. Screenshots go to
 
 from __future__ import annotations
 
-import os
-import shutil
-from base64 import b32decode
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from django_otp.oath import TOTP
 
-from tests.conftest import PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made
-# by fixtures are still plain synchronous calls.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-CHROMIUM = CHROMIUM or shutil.which("chromium")
-SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="Chromium is not installed (apt-get install chromium); "
-        "browser tests are skipped",
-    ),
-]
+from tests.browser.helpers import SHOTS, sign_in, totp_now
 
 # What each role's home page must say, in Chinese (SPEC §1 duties).
 ROLE_HOME = {
@@ -46,51 +22,6 @@ ROLE_HOME = {
     "external": "须经主任批准后",
 }
 TWO_FACTOR = {"director", "partner", "archivist"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="zh-CN"
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def totp_now(secret: str) -> str:
-    """Compute the current code from a base32 secret, as a phone app would."""
-    key = b32decode(secret.replace(" ", "").upper())
-    return f"{TOTP(key).token():06d}"
-
-
-def sign_in(page, base_url: str, username: str, *, shots: str = "") -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    if shots:
-        page.screenshot(path=str(SHOTS / f"{shots}_login.png"), full_page=True)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("who", sorted(ROLE_HOME))
