@@ -25,7 +25,7 @@ from lexkeep.archives.models import Cabinet
 from lexkeep.archives.services import REVIEW_CHECKLIST, ChecklistItem
 from lexkeep.clients.choices import Tier
 from lexkeep.clients.forms import UserChoiceField, lawyers
-from lexkeep.web.forms import BaseForm
+from lexkeep.web.forms import BaseForm, choice_filter, search_field
 
 
 def _date() -> forms.DateInput:
@@ -56,33 +56,12 @@ class CabinetChoiceField(forms.ModelChoiceField):
 class ArchiveFilterForm(BaseForm):
     """The filters of the archive list (SPEC §7 finding things)."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": _("Archive number, client, matter or text"),
-                "autocomplete": "off",
-            }
-        ),
+    q = search_field(_("Archive number, client, matter or text"))
+    archive_class = choice_filter(
+        _("Archive class"), _("All classes"), ArchiveClass.choices
     )
-    archive_class = forms.ChoiceField(
-        label=_("Archive class"),
-        required=False,
-        choices=[("", _("All classes")), *ArchiveClass.choices],
-    )
-    tier = forms.ChoiceField(
-        label=_("Client tier"),
-        required=False,
-        choices=[("", _("All tiers")), *Tier.choices],
-    )
-    status = forms.ChoiceField(
-        label=_("State"),
-        required=False,
-        choices=[("", _("Any state")), *ArchiveStatus.choices],
-    )
+    tier = choice_filter(_("Client tier"), _("All tiers"), Tier.choices)
+    status = choice_filter(_("State"), _("Any state"), ArchiveStatus.choices)
     year = forms.IntegerField(
         label=_("Year"),
         required=False,

@@ -30,7 +30,7 @@ from lexkeep.clients.choices import (
     Tier,
 )
 from lexkeep.clients.models import ClientReview, ClientUpdate, Consent
-from lexkeep.web.forms import BaseForm
+from lexkeep.web.forms import BaseForm, choice_filter, search_field
 
 #: Largest signed document accepted through a form (a scanned consent).
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -100,31 +100,10 @@ def domain_values(client: Any) -> list[str]:
 class ClientFilterForm(BaseForm):
     """The filters of the client list; every field is optional."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": _("Name, credit code or case number"),
-                "autocomplete": "off",
-            }
-        ),
-    )
-    client_type = forms.ChoiceField(
-        label=_("Type"),
-        required=False,
-        choices=[("", _("All types")), *ClientType.choices],
-    )
-    domain = forms.ChoiceField(
-        label=_("Business domain"),
-        required=False,
-        choices=[("", _("All domains")), *Domain.choices],
-    )
-    tier = forms.ChoiceField(
-        label=_("Tier"), required=False, choices=[("", _("All tiers")), *Tier.choices]
-    )
+    q = search_field(_("Name, credit code or case number"))
+    client_type = choice_filter(_("Type"), _("All types"), ClientType.choices)
+    domain = choice_filter(_("Business domain"), _("All domains"), Domain.choices)
+    tier = choice_filter(_("Tier"), _("All tiers"), Tier.choices)
     owner = UserChoiceField(
         label=_("Relationship owner"),
         required=False,

@@ -16,7 +16,7 @@ from lexkeep.clients.forms import (
     staff_choices,
 )
 from lexkeep.matters.models import Matter, MatterParty
-from lexkeep.web.forms import BaseForm
+from lexkeep.web.forms import BaseForm, choice_filter, search_field
 
 
 def _date() -> forms.DateInput:
@@ -26,28 +26,9 @@ def _date() -> forms.DateInput:
 class MatterFilterForm(BaseForm):
     """The filters of the matter list."""
 
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "placeholder": _("Matter name or case number"),
-                "autocomplete": "off",
-            }
-        ),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *Matter.Status.choices],
-    )
-    domain = forms.ChoiceField(
-        label=_("Business domain"),
-        required=False,
-        choices=[("", _("All domains")), *Domain.choices],
-    )
+    q = search_field(_("Matter name or case number"))
+    status = choice_filter(_("Status"), _("Any status"), Matter.Status.choices)
+    domain = choice_filter(_("Business domain"), _("All domains"), Domain.choices)
     lawyer = UserChoiceField(
         label=_("Lawyer"),
         required=False,

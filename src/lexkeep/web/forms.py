@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lexkeep.core.exceptions import InvalidTransition
 from lexkeep.core.models import FirmHoliday
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Result = TypeVar("Result")
 
@@ -101,6 +104,29 @@ class ServiceErrorsMixin:
         for key, errors in exc.message_dict.items():
             target = self.service_error_field(key)
             form.add_error(target if target in form.fields else None, errors)
+
+
+def search_field(placeholder: StrOrPromise) -> forms.CharField:
+    """The optional search box at the head of a list (up to 200 characters)."""
+    return forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": placeholder, "autocomplete": "off"}
+        ),
+    )
+
+
+def choice_filter(
+    label: StrOrPromise,
+    everything: StrOrPromise,
+    choices: Sequence[tuple[str, StrOrPromise]],
+) -> forms.ChoiceField:
+    """An optional list filter: ``everything`` (no filter) first, then ``choices``."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", everything), *choices]
+    )
 
 
 class BaseForm(ServiceErrorsMixin, forms.Form):
