@@ -305,6 +305,25 @@ def test_constant_queries(
     assert few == many
 
 
+@pytest.mark.parametrize(
+    ("url_of", "reads"),
+    [
+        # the page, its domains, its teams and the count of all matches
+        (lambda c: "/api/v1/clients?limit=100", 4),
+        # the client, its domains and its team
+        (lambda c: f"/api/v1/clients/{c.pk}", 3),
+    ],
+    ids=["list", "detail"],
+)
+def test_queries_of_list_and_detail(
+    api, make_individual, make_matter, firm, url_of, reads
+):
+    """Besides authentication (the token and the user's roles), fixed reads."""
+    assert _queries_for(api, make_individual, make_matter, firm, 5, url_of) == (
+        2 + reads
+    )
+
+
 def test_list_rows_show_what_the_detail_shows(
     api, make_individual, make_enterprise, make_matter, firm
 ):

@@ -80,6 +80,11 @@ def _get(request: HttpRequest, client_id: int) -> Client:
     return selectors.client_get(actor=_actor(request), pk=client_id)
 
 
+def _shown(request: HttpRequest, client_id: int) -> dict[str, Any]:
+    """Return the client as the API shows it (:class:`ClientOut`), masked."""
+    return selectors.client_row(actor=_actor(request), pk=client_id)
+
+
 @router.get(
     "/clients",
     response=list[ClientRowOut],
@@ -107,7 +112,7 @@ def client_create(request: HttpRequest, payload: ClientIn) -> Status:
         consent=services.ConsentInput(**consent) if consent else None,
         **data,
     )
-    return Status(201, selectors.client_get(actor=_actor(request), pk=client.pk))
+    return Status(201, _shown(request, client.pk))
 
 
 @router.get(
@@ -147,25 +152,29 @@ def review_status(request: HttpRequest, today: Day | None = None) -> Any:
 )
 def client_detail(
     request: HttpRequest, client_id: Id, reveal: Code | None = None
-) -> Client:
-    client = _get(request, client_id)
+) -> dict[str, Any]:
+    row = _shown(request, client_id)
     if reveal:
         fields = [f.strip() for f in reveal.split(",") if f.strip()]
-        client.revealed = {  # type: ignore[attr-defined]
+        client = _get(request, client_id)
+        revealed = {
             field: services.client_sensitive_reveal(
                 actor=_actor(request), client=client, field=field, request=request
             )
             for field in fields
         }
-    return client
+        row.update(revealed)
+    return row
 
 
 @router.patch("/clients/{int:client_id}", response=ClientOut, summary="Change a client")
-def client_patch(request: HttpRequest, client_id: Id, payload: ClientPatch) -> Client:
+def client_patch(
+    request: HttpRequest, client_id: Id, payload: ClientPatch
+) -> dict[str, Any]:
     client = _get(request, client_id)
     changes = payload.dict(exclude_unset=True)
     services.client_update(actor=_actor(request), client=client, changes=changes)
-    return _get(request, client_id)
+    return _shown(request, client_id)
 
 
 @router.get(
@@ -252,12 +261,12 @@ def tier_changes(request: HttpRequest, client_id: Id) -> Any:
 )
 def tier_override(
     request: HttpRequest, client_id: Id, payload: TierOverrideIn
-) -> Client:
+) -> dict[str, Any]:
     client = _get(request, client_id)
     services.client_tier_override(
         actor=_actor(request), client=client, tier=payload.tier, reason=payload.reason
     )
-    return _get(request, client_id)
+    return _shown(request, client_id)
 
 
 @router.delete(
@@ -265,10 +274,10 @@ def tier_override(
     response=ClientOut,
     summary="Release a hand-set tier and recompute it from fees",
 )
-def tier_release(request: HttpRequest, client_id: Id) -> Client:
+def tier_release(request: HttpRequest, client_id: Id) -> dict[str, Any]:
     client = _get(request, client_id)
     services.client_tier_release_override(actor=_actor(request), client=client)
-    return _get(request, client_id)
+    return _shown(request, client_id)
 
 
 @router.put(
@@ -276,7 +285,7 @@ def tier_release(request: HttpRequest, client_id: Id) -> Client:
     response=ClientOut,
     summary="Assign the relationship owner and dedicated team (SPEC §2.2)",
 )
-def team_assign(request: HttpRequest, client_id: Id, payload: TeamIn) -> Client:
+def team_assign(request: HttpRequest, client_id: Id, payload: TeamIn) -> dict[str, Any]:
     client = _get(request, client_id)
     owner = _user(payload.owner, "owner")
     members = list(User.objects.filter(pk__in=payload.team, is_active=True))
@@ -288,7 +297,7 @@ def team_assign(request: HttpRequest, client_id: Id, payload: TeamIn) -> Client:
     services.client_assign_team(
         actor=_actor(request), client=client, owner=owner, team=members
     )
-    return _get(request, client_id)
+    return _shown(request, client_id)
 
 
 @router.get(

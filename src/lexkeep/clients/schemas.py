@@ -14,12 +14,11 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import BaseModel, PlainSerializer
 
-from lexkeep.clients.masking import mask_bank_account, mask_id_number
-
 Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
 
 
-class DomainIO(Schema):
+# A plain model, not a ninja Schema: rows are dicts, read without resolvers.
+class DomainIO(BaseModel):
     domain: str
     sub_domain: str = ""
 
@@ -55,47 +54,14 @@ class ClientRowOut(BaseModel):
     has_sensitive_consent: bool
 
 
-class ClientOut(Schema, ClientRowOut):
-    """A client, read from its model instance; the same fields as a list row."""
+class ClientOut(ClientRowOut):
+    """A client; the same fields and values as its list row."""
+
+    # Built from lexkeep.clients.selectors.client_row (a plain row, masked); a
+    # value the caller asked to see and may see (?reveal=) replaces its mask.
 
     id_number: str = Field(description="Masked unless revealed (?reveal=id_number).")
     bank_account: str = Field(description="Masked unless revealed.")
-
-    @staticmethod
-    def resolve_domains(obj: Any) -> list[dict[str, str]]:
-        return [
-            {"domain": d.domain, "sub_domain": d.sub_domain} for d in obj.domains.all()
-        ]
-
-    @staticmethod
-    def resolve_id_number(obj: Any) -> str:
-        revealed = getattr(obj, "revealed", {})
-        if "id_number" in revealed:
-            return str(revealed["id_number"])
-        return mask_id_number(obj.id_number)
-
-    @staticmethod
-    def resolve_bank_account(obj: Any) -> str:
-        revealed = getattr(obj, "revealed", {})
-        if "bank_account" in revealed:
-            return str(revealed["bank_account"])
-        return mask_bank_account(obj.bank_account)
-
-    @staticmethod
-    def resolve_owner(obj: Any) -> int | None:
-        return obj.owner_id  # type: ignore[no-any-return]
-
-    @staticmethod
-    def resolve_owner_name(obj: Any) -> str:
-        return str(obj.owner) if obj.owner_id else ""
-
-    @staticmethod
-    def resolve_team(obj: Any) -> list[int]:
-        return [member.pk for member in obj.team.all()]
-
-    @staticmethod
-    def resolve_has_sensitive_consent(obj: Any) -> bool:
-        return bool(getattr(obj, "has_sensitive_consent", False))
 
 
 class ConsentIn(Schema):

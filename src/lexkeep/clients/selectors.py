@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     Case,
     CharField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -39,6 +39,11 @@ from lexkeep.clients.models import (
     ClientUpdate,
     Consent,
     TierChange,
+)
+from lexkeep.clients.rows import (
+    client_domains_read,
+    client_rows_read,
+    client_teams_read,
 )
 from lexkeep.clients.services.reviews import (
     local_midnight,
@@ -212,30 +217,6 @@ def client_list(
     return _with_related(_filtered(actor, filters))
 
 
-#: The columns a client list row shows besides its domains, team and owner's
-#: name. The two sensitive ones are decrypted only to be masked (SPEC §6).
-ROW_FIELDS: tuple[str, ...] = (
-    "id",
-    "name",
-    "client_type",
-    "enterprise_kind",
-    "tier",
-    "tier_overridden",
-    "gender",
-    "id_number",
-    "bank_account",
-    "credit_code",
-    "legal_representative",
-    "phone",
-    "email",
-    "address",
-    "registered_address",
-    "owner_id",
-    "preferred_channel",
-    "service_focus",
-)
-
-
 @dataclass(frozen=True)
 class ClientRows:
     """A client list read a page at a time, as plain rows (the API list).
@@ -243,7 +224,7 @@ class ClientRows:
     ``queryset`` must be ordered by name and id, as :func:`client_list` is.
     A page is three queries whatever its length: the clients (with the
     owner's name and the sensitive-consent flag), their domains and their
-    teams. No model instances are built.
+    teams (:mod:`lexkeep.clients.rows`). No model instances are built.
     """
 
     queryset: QuerySet[Client]
@@ -256,41 +237,23 @@ class ClientRows:
         """Return clients ``offset`` to ``offset + limit`` in list order.
 
         The page's ids are chosen in a subquery that sorts ids and names
-        only; the owner's name and the consent flag are then read for those
-        rows alone, not for every match.
+        only (the ORM compiles it: visibility, filters, search); the owner's
+        name and the consent flag are then read for those rows alone.
         """
         page = self.queryset.values("pk")[offset : offset + limit]
-        rows = list(
-            Client.objects.filter(pk__in=page)
-            .annotate(
-                owner_username=F("owner__username"),
-                owner_full_name=F("owner__full_name"),
-                has_sensitive_consent=sensitive_consent_exists(),
-            )
-            .order_by("name", "pk")
-            .values(
-                *ROW_FIELDS,
-                "owner_username",
-                "owner_full_name",
-                "has_sensitive_consent",
-            )
-        )
+        try:
+            ids_sql, params = page.query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        rows = client_rows_read(ids_sql, params)
         if not rows:
             return []
         ids = [row["id"] for row in rows]
         domains: dict[int, list[dict[str, str]]] = {pk: [] for pk in ids}
-        for client_id, domain, sub_domain in (
-            ClientDomain.objects.filter(client_id__in=ids)
-            .order_by("domain", "sub_domain")
-            .values_list("client_id", "domain", "sub_domain")
-        ):
+        for client_id, domain, sub_domain in client_domains_read(ids):
             domains[client_id].append({"domain": domain, "sub_domain": sub_domain})
         teams: dict[int, list[int]] = {pk: [] for pk in ids}
-        for client_id, user_id in (
-            Client.team.through.objects.filter(client_id__in=ids)
-            .order_by("user__username")
-            .values_list("client_id", "user_id")
-        ):
+        for client_id, user_id in client_teams_read(ids):
             teams[client_id].append(user_id)
         for row in rows:
             pk = row["id"]
@@ -313,6 +276,19 @@ def client_rows(*, actor: User, **filters: Unpack[ClientListFilters]) -> ClientR
 def client_get(*, actor: User, pk: int) -> Client:
     """Return client ``pk`` if ``actor`` may see it, else ``Client.DoesNotExist``."""
     return _with_related(_visible(actor)).get(pk=pk)
+
+
+def client_row(*, actor: User, pk: int) -> dict[str, Any]:
+    """Return client ``pk`` as a list row if ``actor`` may see it (the API detail).
+
+    The same fields and values as its row in :class:`ClientRows`, sensitive
+    values masked, read the same way: three queries and no model instance.
+    A client ``actor`` may not see raises ``Client.DoesNotExist``.
+    """
+    rows = ClientRows(_visible(actor).filter(pk=pk).order_by("name", "pk")).page(0, 1)
+    if not rows:
+        raise Client.DoesNotExist("Client matching query does not exist.")
+    return rows[0]
 
 
 @dataclass(frozen=True)
