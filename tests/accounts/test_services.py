@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from lexkeep.accounts.models import Department, Role, User
 from lexkeep.accounts.services import (
@@ -46,6 +49,29 @@ def test_token_round_trip_and_revocation(firm):
     assert api_token_authenticate(raw=raw).user == firm["staff"]
     api_token_revoke(token=token)
     assert api_token_authenticate(raw=raw) is None
+
+
+def test_token_refused_when_expired_or_user_inactive(firm):
+    _token, expired = api_token_create(
+        user=firm["staff"], expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert api_token_authenticate(raw=expired) is None
+    _token, raw = api_token_create(user=firm["senior"])
+    assert api_token_authenticate(raw=raw + "x") is None
+    User.objects.filter(pk=firm["senior"].pk).update(is_active=False)
+    assert api_token_authenticate(raw=raw) is None
+
+
+def test_token_brings_its_user_and_roles(firm, django_assert_num_queries):
+    token, raw = api_token_create(user=firm["partner"])
+    token.last_used_at = timezone.now()
+    token.save(update_fields=["last_used_at"])
+    with django_assert_num_queries(2):
+        found = api_token_authenticate(raw=raw)
+        assert found is not None and found.pk == token.pk
+        assert found.user == firm["partner"] and found.user.roles == {"partner"}
+        assert found.user.password == firm["partner"].password
+        assert found.created_at == token.created_at
 
 
 def _new_user(**fields):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +28,8 @@ from lexkeep.core.audit import audit_log
 
 TOKEN_PREFIX = "lk_"  # noqa: S105 - a public marker, not a secret
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+_M = TypeVar("_M", bound=Model)
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
@@ -212,15 +217,77 @@ def api_token_create(
     return token, raw
 
 
+@cache
+def _token_sql() -> str:
+    """Return the read of an unrevoked token of an active user, by digest.
+
+    Every column of the token and of its user, then the user's roles. Built
+    once from the models: it runs on every API request, where composing it
+    with the ORM would cost several times the read itself.
+    """
+    q = connection.ops.quote_name
+
+    def columns(alias: str, model: type[Model]) -> str:
+        return ", ".join(f"{alias}.{q(f.column)}" for f in model._meta.concrete_fields)
+
+    token, user = ApiToken._meta, User._meta
+    return (
+        f"SELECT {columns('t', ApiToken)}, {columns('u', User)} "  # noqa: S608
+        f"FROM {q(token.db_table)} t JOIN {q(user.db_table)} u "
+        f"ON u.{q('id')} = t.{q('user_id')} WHERE t.{q('digest')} = %s "
+        f"AND t.{q('revoked_at')} IS NULL AND u.{q('is_active')} = %s"
+    )
+
+
+def _instance(model: type[_M], values: Sequence[Any]) -> _M:
+    """Return a ``model`` instance from its concrete columns as stored."""
+    fields = model._meta.concrete_fields
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        col = field.get_col(model._meta.db_table)
+        for convert in (
+            *connection.ops.get_db_converters(col),
+            *col.get_db_converters(connection),
+        ):
+            value = convert(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def _live_token(digest: str) -> ApiToken | None:
+    """Return the unrevoked token of an active user with ``digest``, or None.
+
+    The token comes with its user, whose roles are read too (two queries).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [digest, True])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        split = len(ApiToken._meta.concrete_fields)
+        token = _instance(ApiToken, row[:split])
+        user = _instance(User, row[split:])
+        cursor.execute(
+            f"SELECT {connection.ops.quote_name('role')} FROM "  # noqa: S608
+            f"{connection.ops.quote_name(RoleAssignment._meta.db_table)} "
+            f"WHERE {connection.ops.quote_name('user_id')} = %s",
+            [user.pk],
+        )
+        # User.roles is a cached property: filled here, not queried again.
+        user.__dict__["roles"] = frozenset(role for (role,) in cursor.fetchall())
+    token.user = user
+    return token
+
+
 def api_token_authenticate(*, raw: str) -> ApiToken | None:
-    """Return the live token matching ``raw``, recording its use, or None."""
+    """Return the live token matching ``raw``, recording its use, or None.
+
+    Live: not revoked, not expired, and its user active. The user comes
+    with its roles read.
+    """
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
+    token = _live_token(_digest(raw))
     if token is None:
         return None
     now = timezone.now()
