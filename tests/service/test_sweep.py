@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
 from lexkeep.clients.models import TierChange
 from lexkeep.clients.services import client_tier_override
@@ -155,3 +158,25 @@ def test_lexkeep_sweep_command_runs_the_registry(mk_client, capsys):
     assert "lexkeep.service.tasks.sweep_duties" in out and "created=" in out
     call_command("sweep", "--today", "2026-02-02", "--json")
     assert '"created": 0' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("status", "dates"),
+    [
+        ("cancelled", {}),
+        ("open", {"cancelled_on": dt.date(2026, 2, 1)}),
+        ("done", {}),
+        ("overdue", {"done_on": dt.date(2026, 2, 1)}),
+    ],
+)
+def test_a_duty_is_done_or_cancelled_exactly_when_it_has_that_date(
+    mk_client, sweep, status, dates
+):
+    """The sweep finds owed duties by their done and cancellation dates (the
+    indexes a duty turning overdue leaves alone), so the table refuses a
+    status without its date and a date without its status."""
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-02"))
+    duty = Duty.objects.filter(client=client).first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Duty.objects.filter(pk=duty.pk).update(status=status, **dates)

@@ -188,3 +188,41 @@ def test_the_sweep_gives_its_connection_back_with_the_usual_page_cache(
     before = cache_size()
     sweep(d("2026-01-02"))
     assert cache_size() == before
+
+
+@pytest.mark.parametrize("others", [0, 5])
+def test_a_contact_on_the_first_day_of_a_month_does_the_new_monthly_duty(
+    mk_client, sweep, others
+):
+    """On the first of a month every client gets a new monthly duty and few
+    have a contact in the month yet: the sweep matches from those contacts
+    (``others`` clients without one make the new duties the larger side)
+    and still finds each contact, and only that client's duty is done."""
+    client = mk_client("key", since=d("2026-01-01"))
+    quiet = [mk_client("key", since=d("2026-01-01")) for _ in range(others)]
+    sweep(d("2026-02-27"))
+    contact = _import_contact(client, "email", d("2026-03-01"), purpose="email_summary")
+    # Recorded before the last sweep, under rules set long before: only the
+    # new duty's own match can find it.
+    swept_at = ServicePolicy.objects.get().swept_at
+    DutyRule.objects.update(updated_at=swept_at - dt.timedelta(days=30))
+    Contact.objects.filter(pk=contact.pk).update(
+        recorded_at=swept_at - OVERLAP - dt.timedelta(minutes=1)
+    )
+    sweep(d("2026-03-01"))
+    (march,) = duties(client, "key-email-summary", period_start=d("2026-03-01"))
+    assert (march.status, march.done_on) == ("done", d("2026-03-01"))
+    for other in quiet:
+        (pending,) = duties(other, "key-email-summary", period_start=d("2026-03-01"))
+        assert pending.status == "open"
+
+
+def test_a_contact_dated_before_the_period_does_not_do_its_duty(mk_client, sweep):
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-02-27"))
+    _import_contact(client, "email", d("2026-02-28"), purpose="email_summary")
+    sweep(d("2026-03-01"))
+    (february,) = duties(client, "key-email-summary", period_start=d("2026-02-01"))
+    (march,) = duties(client, "key-email-summary", period_start=d("2026-03-01"))
+    assert february.status == "done"
+    assert march.status == "open"

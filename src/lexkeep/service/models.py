@@ -224,6 +224,7 @@ class Contact(models.Model):
             models.Index(fields=["client", "channel", "occurred_on"]),
             models.Index(fields=["client", "purpose", "occurred_on"]),
             models.Index(fields=["recorded_at"]),
+            models.Index(fields=["occurred_on"]),
             models.Index(fields=["client", "occurred_at"]),
             models.Index(fields=["matter", "occurred_on"]),
             models.Index(fields=["user", "occurred_on"]),
@@ -357,11 +358,24 @@ class Duty(models.Model):
         verbose_name = _("service duty")
         verbose_name_plural = _("service duties")
         ordering = ["due_date", "id"]
+        # A duty turning overdue rewrites only the two indexes that hold the
+        # status; the sweep's lookups of owed duties use partial indexes on
+        # ``done_on`` and ``cancelled_on``, which that change leaves alone
+        # (check constraints tie both dates to the status).
         indexes = [
             models.Index(fields=["status", "due_date"]),
-            models.Index(fields=["rule", "status"]),
-            models.Index(fields=["client", "rule", "status"]),
             models.Index(fields=["responsible", "status", "due_date"]),
+            models.Index(fields=["client", "due_date"]),
+            models.Index(
+                fields=["client", "rule"],
+                condition=Q(done_on__isnull=True, cancelled_on__isnull=True),
+                name="service_duty_owed_client_idx",
+            ),
+            models.Index(
+                fields=["rule"],
+                condition=Q(done_on__isnull=True, cancelled_on__isnull=True),
+                name="service_duty_owed_rule_idx",
+            ),
             models.Index(
                 fields=["matter", "rule"],
                 condition=Q(matter__isnull=False),
@@ -380,11 +394,23 @@ class Duty(models.Model):
             ),
         ]
         constraints = [
+            # Keyed on ``cancelled_on`` rather than the status, so a duty
+            # turning overdue does not rewrite this index.
             models.UniqueConstraint(
                 fields=["client", "rule", "period_key"],
-                condition=~Q(status="cancelled"),
+                condition=Q(cancelled_on__isnull=True),
                 name="unique_live_duty_per_period",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_on__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_on__isnull=True)),
+                name="duty_cancelled_on_iff_cancelled",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="done", done_on__isnull=False)
+                | (~Q(status="done") & Q(done_on__isnull=True)),
+                name="duty_done_on_iff_done",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -124,7 +124,7 @@ def advance(
             if rounds == 0 and changes is None:
                 only = None
             elif rounds == 0 and changes is not None:
-                only = changes.duties_to_match(rule, derived_after=before)
+                only = changes.duties_to_match(rule, derived_after=before, today=today)
             else:
                 only = Q(pk__gt=before)
             matched += match_contacts(

@@ -27,6 +27,7 @@ from django.db.models import Q, QuerySet
 from lexkeep.clients.models import Client
 from lexkeep.matters.models import Matter
 from lexkeep.service.models import Contact, DutyRule, ServicePolicy
+from lexkeep.service.services.sweep.match import derived_worth_matching
 
 #: A sweep looks back this far before the previous sweep's start.
 OVERLAP = dt.timedelta(minutes=10)
@@ -69,11 +70,13 @@ class Changes:
     def matters_changed(self) -> bool:
         return self.first or self.matters().exists()
 
-    def duties_to_match(self, rule: DutyRule, *, derived_after: int) -> Q | None:
+    def duties_to_match(
+        self, rule: DutyRule, *, derived_after: int, today: dt.date
+    ) -> Q | None:
         """Return which owed duties of ``rule`` need matching (None: all)."""
         if self.first or rule.pk in self.rematch:
             return None
-        fresh = Q(pk__gt=derived_after)
+        fresh = derived_worth_matching(rule, derived_after=derived_after, today=today)
         contacts = Contact.objects.filter(recorded_at__gte=self.since)
         if not contacts.exists():
             return fresh

@@ -40,13 +40,12 @@ from lexkeep.clients.models import TierChange
 from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import (
     CALENDAR_CADENCES,
-    PENDING_STATUSES,
     Cadence,
     DutyEvent,
     DutyScope,
     DutyStatus,
 )
-from lexkeep.service.models import Duty, DutyRule
+from lexkeep.service.models import DutyRule
 from lexkeep.service.periods import calendar_period
 from lexkeep.service.services.sweep import sql
 from lexkeep.service.services.sweep.scope import (
@@ -54,6 +53,7 @@ from lexkeep.service.services.sweep.scope import (
     live_duties,
     matching_contacts,
     matters_for,
+    owed_duties,
 )
 
 # The SQL below is assembled from Django-compiled querysets and fixed
@@ -131,7 +131,13 @@ def _derive_calendar(
     else:
         candidates = (
             clients_for(rule, client_ids)
-            .exclude(Exists(live.filter(client_id=OuterRef("pk"))))
+            .exclude(
+                Exists(
+                    live_duties(rule).filter(
+                        client_id=OuterRef("pk"), period_key=period.key
+                    )
+                )
+            )
             .annotate(
                 c_client=F("pk"),
                 c_matter=_null_id(),
@@ -185,8 +191,8 @@ def _derive_rolling(
     contact the window is days 1…N, otherwise days 0…N; due on day N.
     """
     contacts = matching_contacts(rule, today=today)
-    done = Duty.objects.filter(rule=rule, status=DutyStatus.DONE)
-    pending = Duty.objects.filter(rule=rule, status__in=PENDING_STATUSES)
+    done = live_duties(rule).filter(done_on__isnull=False)
+    pending = owed_duties(rule)
     candidates: QuerySet[Any]
     if rule.scope == DutyScope.MATTER:
         entered = sql.local_date(

@@ -9,12 +9,37 @@ from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, Subqu
 
 from lexkeep.service.choices import (
     CALENDAR_CADENCES,
-    PENDING_STATUSES,
     DutyScope,
     DutyStatus,
 )
 from lexkeep.service.models import Duty, DutyRule
-from lexkeep.service.services.sweep.scope import matching_contacts
+from lexkeep.service.periods import calendar_period
+from lexkeep.service.services.sweep.scope import matching_contacts, owed_duties
+
+
+def derived_worth_matching(rule: DutyRule, *, derived_after: int, today: dt.date) -> Q:
+    """Return the duties of ``rule`` derived after id ``derived_after`` that a
+    logged contact could satisfy.
+
+    A calendar duty derived now is of the current period, so only a client
+    with a matching contact since the period began can have one done. On
+    the first day of a period every client gets a new duty and hardly any
+    contact is in the period yet: the match is then driven from those
+    contacts instead of probing the contacts of every new duty. Which side
+    is smaller is counted (each count stops at the other's size).
+    """
+    fresh = Q(pk__gt=derived_after)
+    if rule.cadence not in CALENDAR_CADENCES:
+        return fresh
+    start = calendar_period(rule.cadence, today).start
+    in_period = matching_contacts(rule, today=today).filter(occurred_on__gte=start)
+    derived = Duty.objects.filter(fresh, rule=rule).order_by()
+    new_duties = derived.count()
+    if not new_duties:
+        return fresh
+    if in_period.order_by()[:new_duties].count() >= new_duties:
+        return fresh
+    return fresh & Q(client_id__in=in_period.order_by().values("client_id"))
 
 
 def match_contacts(
@@ -45,9 +70,7 @@ def match_contacts(
         if rule.scope == DutyScope.MATTER:
             contacts = contacts.filter(matter_id=OuterRef("matter_id"))
         first = contacts.order_by("occurred_at", "pk")
-        owed = Duty.objects.filter(
-            rule=rule, status__in=PENDING_STATUSES, satisfied_by__isnull=True
-        )
+        owed = owed_duties(rule).filter(satisfied_by__isnull=True)
         if client_ids is not None:
             owed = owed.filter(client_id__in=client_ids)
         if only is not None:

@@ -5,17 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lexkeep.clients.models import Client
 from lexkeep.matters.models import Matter
-from lexkeep.service.choices import DutyCondition, DutyStatus
+from lexkeep.service.choices import DutyCondition
 from lexkeep.service.models import Contact, Duty, DutyRule
 
 
 def live_duties(rule: DutyRule) -> QuerySet[Duty]:
-    """Return the duties of ``rule`` that are not cancelled."""
-    return Duty.objects.filter(rule=rule).exclude(status=DutyStatus.CANCELLED)
+    """Return the duties of ``rule`` that are not cancelled.
+
+    Filtered on ``cancelled_on`` (set exactly when a duty is cancelled, a
+    check constraint says so): the condition of the partial unique index
+    on (client, rule, period), which can then serve the lookup.
+    """
+    return Duty.objects.filter(rule=rule, cancelled_on__isnull=True)
+
+
+#: Owed duties (open or overdue), as the partial indexes on owed duties
+#: state it: a duty is done exactly when it has ``done_on`` and cancelled
+#: exactly when it has ``cancelled_on`` (check constraints on the table).
+OWED = Q(done_on__isnull=True, cancelled_on__isnull=True)
+
+
+def owed_duties(rule: DutyRule) -> QuerySet[Duty]:
+    """Return the duties of ``rule`` still owed (open or overdue)."""
+    return Duty.objects.filter(OWED, rule=rule)
 
 
 def _conditions(rule: DutyRule, prefix: str = "") -> dict[str, object]:

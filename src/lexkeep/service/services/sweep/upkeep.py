@@ -23,7 +23,6 @@ from django.db.models import (
 from lexkeep.clients.models import Client
 from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import (
-    PENDING_STATUSES,
     Cadence,
     DutyCondition,
     DutyEvent,
@@ -33,12 +32,13 @@ from lexkeep.service.choices import (
 from lexkeep.service.models import Duty, DutyRule
 from lexkeep.service.services.sweep import sql
 from lexkeep.service.services.sweep.changes import Changes
+from lexkeep.service.services.sweep.scope import OWED
 
 
 def _cancel(qs: QuerySet[Duty], *, today: dt.date, reason: str) -> int:
-    return Duty.objects.filter(
-        pk__in=qs.filter(status__in=PENDING_STATUSES).values("pk")
-    ).update(status=DutyStatus.CANCELLED, cancelled_on=today, cancel_reason=reason)
+    return Duty.objects.filter(pk__in=qs.filter(OWED).values("pk")).update(
+        status=DutyStatus.CANCELLED, cancelled_on=today, cancel_reason=reason
+    )
 
 
 def _moved_event() -> Q:
@@ -153,7 +153,7 @@ def refresh_responsible(
     with ``changes``, only for the clients and matters changed since the
     last sweep.
     """
-    owed = Duty.objects.filter(status__in=PENDING_STATUSES)
+    owed = Duty.objects.filter(OWED)
     if client_ids is not None:
         owed = owed.filter(client_id__in=client_ids)
     if changes is not None and not changes.first:
