@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,6 +38,11 @@ LISTED_PER_EMAIL = 20
 class _Digest:
     count: int = 0
     lines: list[tuple[dt.date, str, str]] = field(default_factory=list)
+
+    def merge(self, other: _Digest) -> None:
+        """Add ``other``'s duties; keep the earliest listed."""
+        self.count += other.count
+        self.lines = sorted([*self.lines, *other.lines])[:LISTED_PER_EMAIL]
 
 
 def _mark(
@@ -61,7 +66,8 @@ def _mark(
         else value
         for value in values.values()
     ]
-    inner, inner_params = qs.values("pk").query.sql_with_params()
+    # No ORDER BY: the stamp needs the set, and sorting it costs a pass.
+    inner, inner_params = qs.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {assignments} WHERE id IN ({inner}) "  # noqa: S608 - names quoted, values bound
@@ -167,15 +173,20 @@ def send_reminders(
         due_date__lte=today + dt.timedelta(days=days),
         reminded_due_at__isnull=True,
     )
-    # One range of the (status, due date) index: every overdue duty, and
-    # every open one past due, is due before today.
-    overdue = Duty.objects.filter(
-        status__in=(DutyStatus.OPEN, DutyStatus.OVERDUE), due_date__lt=today
-    ).filter(Q(status=DutyStatus.OPEN) | Q(reminded_overdue_at__isnull=True))
+    # Open duties past due turn overdue; duties already overdue but not yet
+    # reminded (derived late, or turned overdue by a contact's service) are
+    # only stamped: writing their status again would rewrite its indexes.
+    falling_due = Duty.objects.filter(status=DutyStatus.OPEN, due_date__lt=today)
+    late = Duty.objects.filter(
+        status=DutyStatus.OVERDUE, due_date__lt=today, reminded_overdue_at__isnull=True
+    )
     soon_digests, _soon = _mark(due_soon, "reminded_due_at")
     overdue_digests, turned = _mark(
-        overdue, "reminded_overdue_at", status=DutyStatus.OVERDUE.value
+        falling_due, "reminded_overdue_at", status=DutyStatus.OVERDUE.value
     )
+    late_digests, stamped_late = _mark(late, "reminded_overdue_at")
+    for user_id, digest in late_digests.items():
+        overdue_digests[user_id].merge(digest)
     soon_notes, soon_mails = _notify(
         soon_digests, kind=Notification.Kind.DUE_SOON, now=now, days=days
     )
@@ -188,7 +199,7 @@ def send_reminders(
     return {
         "reminded_due": sum(d.count for d in soon_digests.values()),
         "reminded_overdue": sum(d.count for d in overdue_digests.values()),
-        "overdue": turned,
+        "overdue": turned + stamped_late,
         "notifications": soon_notes + late_notes,
         "emails": len(mails),
     }
