@@ -163,10 +163,14 @@ def generate_contacts(total: int, *, seed: int = 4) -> int:
 
 
 def _prepare_firm() -> None:
-    """Date every client's entry into its tier a year back (no tier records)."""
+    """Date every client's entry into its tier a year back (no tier records),
+    and the duty rules' last change too: the firm has run under them all
+    year, so a sweep does not match every owed duty again as it would after
+    the director changed a rule."""
     Client.objects.exclude(created_at=_aware(SINCE, 180)).update(
         created_at=_aware(SINCE, 180)
     )
+    DutyRule.objects.update(updated_at=_aware(SINCE, 0))
 
 
 def _reset() -> None:
