@@ -8,10 +8,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -239,19 +240,33 @@ def _token_sql() -> str:
     )
 
 
+#: Per connection (one per thread) and model: each column's converters.
+_CONVERTERS: WeakKeyDictionary[Any, dict[type[Model], list[tuple[Any, ...]]]] = (
+    WeakKeyDictionary()
+)
+
+
 def _instance(model: type[_M], values: Sequence[Any]) -> _M:
-    """Return a ``model`` instance from its concrete columns as stored."""
-    fields = model._meta.concrete_fields
+    """Return a ``model`` instance from its concrete columns as stored.
+
+    Each value goes through the converters the ORM would apply (dates
+    stored as text on SQLite, booleans, encrypted fields).
+    """
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    per_model = _CONVERTERS.setdefault(wrapper, {})
+    if model not in per_model:
+        columns = [f.get_col(model._meta.db_table) for f in model._meta.concrete_fields]
+        per_model[model] = [
+            (col, *wrapper.ops.get_db_converters(col), *col.get_db_converters(wrapper))
+            for col in columns
+        ]
     converted = []
-    for field, value in zip(fields, values, strict=True):
-        col = field.get_col(model._meta.db_table)
-        for convert in (
-            *connection.ops.get_db_converters(col),
-            *col.get_db_converters(connection),
-        ):
-            value = convert(value, col, connection)
+    for (col, *converters), value in zip(per_model[model], values, strict=True):
+        for convert in converters:
+            value = convert(value, col, wrapper)
         converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(wrapper.alias, names, converted)
 
 
 def _live_token(digest: str) -> ApiToken | None:
