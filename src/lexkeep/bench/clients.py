@@ -146,8 +146,9 @@ def raw_clients(where: str, params: list[Any], limit: int, offset: int = 0) -> A
         [],
     )
     team = _sql(
-        "SELECT t.client_id, t.user_id FROM clients_client_team t JOIN accounts_user "  # noqa: S608
-        f"u ON u.id = t.user_id WHERE t.client_id IN ({ids}) ORDER BY u.username",
+        "SELECT t.client_id, t.user_id FROM clients_client_team t "  # noqa: S608
+        f"WHERE t.client_id IN ({ids}) ORDER BY "
+        "(SELECT u.username FROM accounts_user u WHERE u.id = t.user_id)",
         [],
     )
     return rows, domains, team

@@ -149,16 +149,18 @@ def client_domains_read(ids: Sequence[int]) -> list[tuple[int, str, str]]:
 def client_teams_read(ids: Sequence[int]) -> list[tuple[int, int]]:
     """Return ``(client id, user id)`` of the teams of clients ``ids``.
 
-    Members in order of username, as the detail page lists them.
+    Members in order of username, as the detail page lists them. The
+    username is looked up per member (a scalar subquery) rather than joined:
+    with a join SQLite may walk every user and probe the teams for each.
     """
     team = Client.team.through
     client, user = _col(team, "client"), _col(team, "user")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.{client}, t.{user} FROM {_q(team._meta.db_table)} t "  # noqa: S608
-            f"JOIN {_q(User._meta.db_table)} u ON u.{_col(User, 'id')} = t.{user} "
             f"WHERE t.{client} IN ({_placeholders(len(ids))}) "
-            f"ORDER BY u.{_col(User, 'username')}",
+            f"ORDER BY (SELECT u.{_col(User, 'username')} FROM "
+            f"{_q(User._meta.db_table)} u WHERE u.{_col(User, 'id')} = t.{user})",
             list(ids),
         )
         return cursor.fetchall()
