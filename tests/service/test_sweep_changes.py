@@ -226,3 +226,26 @@ def test_a_contact_dated_before_the_period_does_not_do_its_duty(mk_client, sweep
     (march,) = duties(client, "key-email-summary", period_start=d("2026-03-01"))
     assert february.status == "done"
     assert march.status == "open"
+
+
+def test_a_contact_imported_ahead_of_its_day_does_the_duty_owed_that_day(
+    mk_client, sweep
+):
+    """A call logged in advance (imported with a later date) is no match
+    while its day is to come, and matches the duty owed when the day comes,
+    though no sweep sees it as recorded since."""
+    client = mk_client("key", since=d("2026-01-01"))
+    sweep(d("2026-01-02"))
+    (call,) = live(client, "key-call")
+    contact = _import_contact(client, "phone", d("2026-01-05"))
+    sweep(d("2026-01-03"))
+    call.refresh_from_db()
+    assert call.status == "open"
+    swept_at = ServicePolicy.objects.get().swept_at
+    DutyRule.objects.update(updated_at=swept_at - dt.timedelta(days=30))
+    Contact.objects.filter(pk=contact.pk).update(
+        recorded_at=swept_at - OVERLAP - dt.timedelta(minutes=1)
+    )
+    sweep(d("2026-01-05"))
+    call.refresh_from_db()
+    assert (call.status, call.satisfied_by_id) == ("done", contact.pk)

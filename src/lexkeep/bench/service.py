@@ -177,7 +177,7 @@ def _reset() -> None:
     with transaction.atomic():
         Notification.objects.all().delete()
         Duty.objects.all().delete()
-        ServicePolicy.objects.update(swept_at=None)
+        ServicePolicy.objects.update(swept_at=None, swept_on=None)
 
 
 def _log_day(day: dt.date, count: int, *, seed: int = 11) -> list[int]:

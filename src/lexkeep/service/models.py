@@ -55,6 +55,8 @@ class ServicePolicy(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     #: When the last sweep started (``services.sweep.changes``).
     swept_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: The firm's day the last sweep checked duties for.
+    swept_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("service policy")

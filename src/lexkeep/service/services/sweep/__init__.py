@@ -180,7 +180,7 @@ def _sweep(
     created = Duty.objects.filter(pk__gt=first_new).count()
     # Turns what fell due overdue and reminds, in one write per duty.
     reminders = send_reminders(today=today, now=now, policy=policy)
-    ServicePolicy.objects.filter(pk=policy.pk).update(swept_at=started)
+    ServicePolicy.objects.filter(pk=policy.pk).update(swept_at=started, swept_on=today)
     return {
         "created": created,
         "cancelled": cancelled,

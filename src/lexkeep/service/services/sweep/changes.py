@@ -11,8 +11,8 @@ not wait for other writers). The start of each sweep is stored on the
 
 Every duty is matched against all contacts when it is derived, so a sweep
 matches the duties it did not derive only for clients with contacts
-recorded since the last sweep — and all owed duties of a rule the director
-changed since then. Tier, opt-out, owner and closing changes are checked
+recorded since the last sweep or dated after the day it checked — and all
+owed duties of a rule the director changed since then. Tier, opt-out, owner and closing changes are checked
 for the changed clients and matters only. The first sweep checks all.
 """
 
@@ -39,12 +39,15 @@ class Changes:
 
     since: dt.datetime | None
     rematch: frozenset[int] = field(default_factory=frozenset)
+    #: The day the last sweep checked (contacts dated later were not yet due).
+    last_day: dt.date | None = None
 
     @classmethod
     def since_last_sweep(cls, policy: ServicePolicy, rules: list[DutyRule]) -> Changes:
         since = policy.swept_at - OVERLAP if policy.swept_at else None
         return cls(
             since=since,
+            last_day=policy.swept_on,
             rematch=frozenset(
                 r.pk for r in rules if since is None or r.updated_at >= since
             ),
@@ -62,6 +65,18 @@ class Changes:
         """Ids of the matters changed since the last sweep."""
         return Matter.history.filter(history_date__gte=self.since).values("id")
 
+    def new_contacts(self, today: dt.date) -> Q:
+        """Contacts that can satisfy a duty now but could not at the last sweep.
+
+        Those recorded since, and those dated after the last sweep's day up
+        to ``today``: a contact imported ahead of its date (a meeting logged
+        in advance) becomes a match only when its day comes.
+        """
+        new = Q(recorded_at__gte=self.since)
+        if self.last_day is not None and self.last_day < today:
+            new |= Q(occurred_on__gt=self.last_day, occurred_on__lte=today)
+        return new
+
     @property
     def clients_changed(self) -> bool:
         return self.first or self.clients().exists()
@@ -77,7 +92,7 @@ class Changes:
         if self.first or rule.pk in self.rematch:
             return None
         fresh = derived_worth_matching(rule, derived_after=derived_after, today=today)
-        contacts = Contact.objects.filter(recorded_at__gte=self.since)
+        contacts = Contact.objects.filter(self.new_contacts(today))
         if not contacts.exists():
             return fresh
         return fresh | Q(client_id__in=contacts.values("client_id"))
