@@ -378,6 +378,15 @@ class Duty(models.Model):
                 condition=Q(done_on__isnull=True, cancelled_on__isnull=True),
                 name="service_duty_owed_rule_idx",
             ),
+            # Overdue duties whose reminder is still to go out: usually none,
+            # so the sweep does not walk every overdue duty to find them.
+            # (Its columns repeat its condition so that a query planner without
+            # statistics still prefers it to the (status, due date) index.)
+            models.Index(
+                fields=["status", "reminded_overdue_at", "due_date"],
+                condition=Q(status="overdue", reminded_overdue_at__isnull=True),
+                name="service_duty_unreminded_idx",
+            ),
             models.Index(
                 fields=["matter", "rule"],
                 condition=Q(matter__isnull=False),
