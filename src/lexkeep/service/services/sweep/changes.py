@@ -12,8 +12,9 @@ not wait for other writers). The start of each sweep is stored on the
 Every duty is matched against all contacts when it is derived, so a sweep
 matches the duties it did not derive only for clients with contacts
 recorded since the last sweep or dated after the day it checked — and all
-owed duties of a rule the director changed since then. Tier, opt-out, owner and closing changes are checked
-for the changed clients and matters only. The first sweep checks all.
+owed duties of a rule the director changed since then. Tier, opt-out,
+owner and closing changes are checked for the changed clients and matters
+only. The first sweep checks all.
 """
 
 from __future__ import annotations
