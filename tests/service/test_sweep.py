@@ -180,3 +180,50 @@ def test_a_duty_is_done_or_cancelled_exactly_when_it_has_that_date(
     duty = Duty.objects.filter(client=client).first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Duty.objects.filter(pk=duty.pk).update(status=status, **dates)
+
+
+def test_an_overdue_reminder_lists_the_earliest_duties_and_counts_all(
+    firm, mk_client, django_capture_on_commit_callbacks
+):
+    """One email per user: its 20 earliest overdue duties by due date, in that
+    order, and the number of all of them — those turning overdue now and
+    those derived overdue alike."""
+    from lexkeep.service.models import DutyRule, ServicePolicy
+    from lexkeep.service.services.reminders import LISTED_PER_EMAIL, send_reminders
+
+    senior = firm["senior"]
+    senior.email = "senior@firm.example"
+    senior.save()
+    rule = DutyRule.objects.get(code="key-call")
+    count = LISTED_PER_EMAIL + 5
+    days = [d("2026-01-01") + dt.timedelta(days=7 * i) for i in range(count)]
+    clients = [mk_client("key", name=f"逾期客户{i:02d}有限公司") for i in range(count)]
+    # Written in an order unlike the due dates: late ones first, every
+    # other one already overdue (derived after its window).
+    for i in reversed(range(count)):
+        Duty.objects.create(
+            client=clients[i],
+            rule=rule,
+            period_key=f"0:{days[i]}",
+            period_start=days[i],
+            due_date=days[i],
+            status="overdue" if i % 2 else "open",
+            responsible=senior,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send_reminders(
+            today=d("2026-12-31"),
+            now=at(d("2026-12-31")),
+            policy=ServicePolicy.objects.get(),
+        )
+    assert result["overdue"] == result["reminded_overdue"] == count
+    (email,) = mail.outbox
+    body = email.body
+    listed = [
+        f"逾期客户{i:02d}有限公司" for i in range(count) if f"逾期客户{i:02d}" in body
+    ]
+    assert listed == [f"逾期客户{i:02d}有限公司" for i in range(LISTED_PER_EMAIL)]
+    assert [body.index(name) for name in listed] == sorted(
+        body.index(name) for name in listed
+    )
+    assert str(count) in body.splitlines()[0]

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from lexkeep.accounts.models import User
 from lexkeep.service.choices import DutyKind, DutyStatus
 from lexkeep.service.models import Duty, Notification, ServicePolicy
+from lexkeep.service.services.sweep import sql
 
 #: Duties listed by name in one reminder email; the rest are counted.
 LISTED_PER_EMAIL = 20
@@ -68,20 +69,23 @@ def _mark(
     ]
     # No ORDER BY: the stamp needs the set, and sorting it costs a pass.
     inner, inner_params = qs.order_by().values("pk").query.sql_with_params()
+    # The due date comes back as ISO text (sorted as dates are, and no
+    # conversion of every row by the driver).
+    due_sql = sql.date_text(ops.quote_name("due_date"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {assignments} WHERE id IN ({inner}) "  # noqa: S608 - names quoted, values bound
-            "RETURNING id, responsible_id, due_date",
+            f"RETURNING id, responsible_id, {due_sql}",
             [*params, *inner_params],
         )
         rows = cursor.fetchall()
     digests: dict[int, _Digest] = defaultdict(_Digest)
-    earliest: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
-    for pk, user_id, due in rows:
-        if user_id is None:
-            continue
-        digests[user_id].count += 1
-        earliest[user_id].append((_as_date(due), pk))
+    earliest: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for pk, user_id, due_text in rows:
+        if user_id is not None:
+            earliest[user_id].append((due_text, pk))
+    for user_id, duties in earliest.items():
+        digests[user_id].count = len(duties)
     listed_ids = {
         pk
         for duties in earliest.values()
@@ -95,11 +99,6 @@ def _mark(
     for user_id, due, client_name, kind in listed:
         digests[user_id].lines.append((due, client_name, kind))
     return digests, len(rows)
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    """A date column as returned by the driver (SQLite returns text)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _texts(kind: str, count: int, days: int) -> tuple[str, str]:
