@@ -198,8 +198,8 @@ def test_an_overdue_reminder_lists_the_earliest_duties_and_counts_all(
     count = LISTED_PER_EMAIL + 5
     days = [d("2026-01-01") + dt.timedelta(days=7 * i) for i in range(count)]
     clients = [mk_client("key", name=f"逾期客户{i:02d}有限公司") for i in range(count)]
-    # Written in an order unlike the due dates: late ones first, every
-    # other one already overdue (derived after its window).
+    # Written in an order unlike the due dates: late ones first; two of
+    # them already overdue (derived after their window).
     for i in reversed(range(count)):
         Duty.objects.create(
             client=clients[i],
@@ -207,7 +207,7 @@ def test_an_overdue_reminder_lists_the_earliest_duties_and_counts_all(
             period_key=f"0:{days[i]}",
             period_start=days[i],
             due_date=days[i],
-            status="overdue" if i % 2 else "open",
+            status="overdue" if i in (1, 3) else "open",
             responsible=senior,
         )
     with django_capture_on_commit_callbacks(execute=True):
