@@ -360,23 +360,19 @@ class Duty(models.Model):
         verbose_name = _("service duty")
         verbose_name_plural = _("service duties")
         ordering = ["due_date", "id"]
-        # A duty turning overdue rewrites only the two indexes that hold the
-        # status; the sweep's lookups of owed duties use partial indexes on
+        # A duty turning overdue rewrites only the one index that holds the
+        # status; the sweep's lookups of owed duties use a partial index on
         # ``done_on`` and ``cancelled_on``, which that change leaves alone
         # (check constraints tie both dates to the status).
         indexes = [
             models.Index(fields=["status", "due_date"]),
-            models.Index(fields=["responsible", "status", "due_date"]),
+            models.Index(fields=["responsible", "due_date"]),
             models.Index(fields=["client", "due_date"]),
+            # Owed duties of a rule, of a client under a rule, of a matter.
             models.Index(
-                fields=["client", "rule"],
+                fields=["rule", "client", "matter"],
                 condition=Q(done_on__isnull=True, cancelled_on__isnull=True),
-                name="service_duty_owed_client_idx",
-            ),
-            models.Index(
-                fields=["rule"],
-                condition=Q(done_on__isnull=True, cancelled_on__isnull=True),
-                name="service_duty_owed_rule_idx",
+                name="service_duty_owed_idx",
             ),
             # Overdue duties whose reminder is still to go out: usually none,
             # so the sweep does not walk every overdue duty to find them.

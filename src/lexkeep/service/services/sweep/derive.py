@@ -200,7 +200,13 @@ def _derive_rolling(
         )
         candidates = (
             matters_for(rule, client_ids)
-            .exclude(Exists(pending.filter(matter_id=OuterRef("pk"))))
+            .exclude(
+                Exists(
+                    pending.filter(
+                        client_id=OuterRef("client_id"), matter_id=OuterRef("pk")
+                    )
+                )
+            )
             .annotate(
                 c_client=F("client_id"),
                 c_matter=F("pk"),
