@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lexkeep.accounts.models import ApiToken
@@ -179,6 +181,24 @@ class TestTwoFactor:
         assert ok.status_code == 302
         assert ok["Location"] == "/clients/"
         assert client.get("/").status_code == 200
+
+    def test_an_api_call_with_a_session_cookie_does_not_load_the_session_user(
+        self, client, firm
+    ):
+        """The API authenticates by token; the second-factor guard leaves it
+        alone before reading the session or the user behind it."""
+        post_login(client, "partner", PASSWORD)  # signed in, second factor due
+        _token, raw = api_token_create(user=firm["partner"], name="脚本")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/clients", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 200
+        tables = " ".join(q["sql"] for q in queries.captured_queries)
+        assert "django_session" not in tables
+        assert (
+            client.get("/", follow=True)
+            .redirect_chain[-1][0]
+            .startswith("/accounts/2fa/")
+        )
 
     def test_lawyer_is_not_asked_for_two_factor(self, client, firm):
         post_login(client, "senior", PASSWORD)

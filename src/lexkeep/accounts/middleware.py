@@ -24,13 +24,16 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The path first: an exempt request (the API, with its own
+        # authentication) never loads the session's user.
+        if self._is_exempt(request.path_info):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if (
             user is not None
             and user.is_authenticated
             and getattr(user, "requires_two_factor", False)
             and not user.is_verified()
-            and not self._is_exempt(request.path_info)
         ):
             target = reverse("accounts:two_factor")
             if request.method == "GET":
