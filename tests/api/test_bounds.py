@@ -7,6 +7,7 @@ never a query that fails deep in the database.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -267,3 +268,18 @@ def test_openapi_shows_the_bounds(director):
     assert param("/api/v1/contacts", "offset")["maximum"] == MAX_OFFSET
     matter_id = resolve(param("/api/v1/matters/{matter_id}", "matter_id"))
     assert (matter_id["minimum"], matter_id["maximum"]) == (1, MAX_ID)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/clients", "/api/v1/public/feedback"])
+def test_a_body_too_large_is_a_json_413(director, url, settings):
+    """A body over the upload limit is refused as JSON, before it is read,
+    on a signed-in endpoint and on the public feedback form alike."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = json.dumps({"name": "客" * 10_000})
+    with CaptureQueriesContext(connection) as ctx:
+        response = director.post(url, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "请求内容过大。"}
+    written = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    # Only the audit chain's record of the token's use.
+    assert all("core_auditentry" in sql for sql in written), written

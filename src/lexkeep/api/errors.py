@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -145,6 +149,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request,
             {"detail": _("The change conflicts with existing data; reload and retry.")},
             status=409,
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (files excepted, they
+        # stream to disk): refused before it is parsed.
+        return api.create_response(
+            request, {"detail": _("The request body is too large.")}, status=413
         )
 
     @api.exception_handler(HttpError)
