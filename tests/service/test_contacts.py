@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lexkeep.core.models import AuditEntry
 from lexkeep.service import selectors
+from lexkeep.service.models import Duty
 from lexkeep.service.services import (
     AttachmentInput,
     contact_attachment_read,
@@ -139,3 +140,80 @@ def test_roles_without_clients_may_not_log(firm, cast):
             occurred_at=at(d("2026-03-02")),
             summary="x",
         )
+
+
+def _expected(duties, today: dt.date, since: dt.date) -> dict[str, int]:
+    """The dashboard's figures counted one duty at a time, as ComplianceRow
+    defines them."""
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    row = dict.fromkeys(
+        ("due_this_week", "overdue", "done_on_time", "done_late", "overdue_in_window"),
+        0,
+    )
+    for duty in duties:
+        in_window = since <= duty.due_date <= today
+        if duty.status == "open" and today <= duty.due_date <= sunday:
+            row["due_this_week"] += 1
+        if duty.status == "overdue":
+            row["overdue"] += 1
+            row["overdue_in_window"] += in_window
+        if duty.status == "done" and in_window:
+            row["done_on_time" if duty.done_on <= duty.due_date else "done_late"] += 1
+    return row
+
+
+def _figures(row) -> dict[str, int]:
+    return {
+        name: getattr(row, name)
+        for name in (
+            "due_this_week",
+            "overdue",
+            "done_on_time",
+            "done_late",
+            "overdue_in_window",
+        )
+    }
+
+
+def test_dashboard_figures_add_up_per_firm_tier_and_lawyer(
+    firm, mk_client, mk_matter, log, sweep, django_assert_num_queries
+):
+    """Each figure of the firm, of each tier and of each lawyer equals the
+    count of the duties that meet its definition: duties done on time and
+    late, inside and before the window, overdue for long and lately, due
+    this week and later."""
+    clients = [
+        mk_client("strategic", since=d("2026-01-01")),
+        mk_client("key", since=d("2026-01-01")),
+        mk_client("key", owner=firm["partner"], since=d("2026-01-01")),
+        mk_client("ordinary", since=d("2026-01-01")),
+    ]
+    mk_matter(clients[3])
+    for day in ("2026-01-05", "2026-02-02", "2026-03-02", "2026-04-01"):
+        sweep(d(day))
+    log(clients[0], "in_person", d("2026-01-10"))  # long before the window
+    log(clients[1], "phone", d("2026-04-02"))  # on time, in the window
+    log(clients[2], "phone", d("2026-04-20"))  # late, in the window
+    log(clients[1], "email", d("2026-04-25"), purpose="email_summary")
+    # Late for the call due 16 April; opens the window due Sunday 10 May.
+    log(clients[1], "phone", d("2026-04-26"))
+    today = d("2026-05-06")
+    sweep(today)
+    since = today - dt.timedelta(days=90)
+    # policy, the actor's roles, duties, contacts, lawyers' names
+    with django_assert_num_queries(5):
+        board = selectors.compliance_dashboard(actor=firm["director"], today=today)
+    duties = list(Duty.objects.select_related("client"))
+    assert {duty.status for duty in duties} >= {"open", "overdue", "done"}
+    assert _figures(board.firm) == _expected(duties, today, since)
+    assert board.firm.done_on_time and board.firm.done_late and board.firm.overdue
+    assert board.firm.due_this_week and board.firm.overdue_in_window
+    for row in board.tiers:
+        mine = [duty for duty in duties if duty.client.tier == row.key]
+        assert _figures(row) == _expected(mine, today, since), row.key
+    assert {row.key for row in board.lawyers} == {
+        str(pk) for pk in {duty.responsible_id for duty in duties}
+    }
+    for row in board.lawyers:
+        theirs = [duty for duty in duties if str(duty.responsible_id) == row.key]
+        assert _figures(row) == _expected(theirs, today, since), row.label

@@ -10,6 +10,7 @@ number of queries, whatever the number of rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -323,7 +324,7 @@ def compliance_dashboard(*, actor: User, today: dt.date | None = None) -> Dashbo
     """Return the compliance dashboard over the duties ``actor`` may see.
 
     The director and partners see the whole firm; a lawyer or assistant
-    the clients they see. Six queries, whatever the number of duties.
+    the clients they see. Three queries, whatever the number of duties.
     """
     from lexkeep.clients.choices import Tier
 
@@ -334,22 +335,39 @@ def compliance_dashboard(*, actor: User, today: dt.date | None = None) -> Dashbo
         compliant_channel=False, occurred_on__gte=since, occurred_on__lte=day
     )
     counts = _duty_counts(day, since)
-    firm = duties.aggregate(**counts)
-    by_tier = {
-        row["client__tier"]: row
-        for row in duties.values("client__tier").annotate(**counts).order_by()
-    }
-    nc_tier = dict(
-        contacts.values_list("client__tier").annotate(n=Count("pk")).order_by()
+    # One pass over the duties that can count — overdue; open and due this
+    # week; done and due in the window: three ranges of the (status, due
+    # date) index — grouped by tier and lawyer; the firm, tier and lawyer
+    # rows are sums of those groups.
+    relevant = (
+        Q(status=DutyStatus.OVERDUE)
+        | Q(status=DutyStatus.OPEN, due_date__gte=day, due_date__lte=week_end(day))
+        | Q(status=DutyStatus.DONE, due_date__gte=since, due_date__lte=day)
     )
-    by_user = {
-        row["responsible_id"]: row
-        for row in duties.filter(responsible__isnull=False)
-        .values("responsible_id")
+    firm: dict[str, int] = defaultdict(int)
+    by_tier: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_user: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in (
+        duties.filter(relevant)
+        .values("client__tier", "responsible_id")
         .annotate(**counts)
         .order_by()
-    }
-    nc_user = dict(contacts.values_list("user_id").annotate(n=Count("pk")).order_by())
+    ):
+        tier, user_id = row.pop("client__tier"), row.pop("responsible_id")
+        for name, value in row.items():
+            firm[name] += value
+            by_tier[tier][name] += value
+            if user_id is not None:
+                by_user[user_id][name] += value
+    nc_tier: dict[str, int] = defaultdict(int)
+    nc_user: dict[int, int] = defaultdict(int)
+    for tier, user_id, n in (
+        contacts.values_list("client__tier", "user_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        nc_tier[tier] += n
+        nc_user[user_id] += n
     people = {
         u.pk: u.display_name
         for u in User.objects.filter(pk__in=set(by_user) | set(nc_user))
