@@ -366,10 +366,12 @@ class Duty(models.Model):
         verbose_name = _("service duty")
         verbose_name_plural = _("service duties")
         ordering = ["due_date", "id"]
-        # A duty turning overdue rewrites only the one index that holds the
-        # status; the sweep's lookups of owed duties use a partial index on
-        # ``done_on`` and ``cancelled_on``, which that change leaves alone
-        # (check constraints tie both dates to the status).
+        # A duty turning overdue rewrites only the (status, due date) index
+        # (the sweep stamps its reminder in the same write, so it never
+        # enters the partial index of unreminded overdue duties); the
+        # sweep's lookups of owed duties use a partial index on ``done_on``
+        # and ``cancelled_on``, which that change leaves alone (check
+        # constraints tie both dates to the status).
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["responsible", "due_date"]),

@@ -23,8 +23,8 @@ def live_duties(rule: DutyRule) -> QuerySet[Duty]:
     return Duty.objects.filter(rule=rule, cancelled_on__isnull=True)
 
 
-#: Owed duties (open or overdue), as the partial indexes on owed duties
-#: state it: a duty is done exactly when it has ``done_on`` and cancelled
+#: Owed duties (open or overdue), as the partial index of owed duties
+#: states it: a duty is done exactly when it has ``done_on`` and cancelled
 #: exactly when it has ``cancelled_on`` (check constraints on the table).
 OWED = Q(done_on__isnull=True, cancelled_on__isnull=True)
 
