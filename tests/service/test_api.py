@@ -166,3 +166,61 @@ def test_notifications(api, firm, mk_client, sweep):
     assert listed["count"] == 1
     assert api("senior").post("/api/v1/notifications/read").json() == {"marked": 1}
     _ = at
+
+
+def test_duty_list_filters_by_status_and_kind(firm, mk_client, log, sweep):
+    """Each status (and "pending": open or overdue) with and without a kind
+    lists exactly the duties that have them, by due date."""
+    from lexkeep.service import selectors
+
+    clients = [mk_client("key"), mk_client("key"), mk_client("strategic")]
+    sweep(d("2026-01-05"))
+    log(clients[0], "phone", d("2026-01-08"))
+    sweep(d("2026-02-03"))
+    every = list(Duty.objects.select_related("rule").order_by("due_date", "pk"))
+    assert {x.status for x in every} >= {"open", "overdue", "done"}
+    kinds = {x.rule.kind for x in every}
+    for status in ("pending", "open", "overdue", "done", None):
+        for kind in (None, *sorted(kinds)):
+            listed = selectors.duty_list(
+                actor=firm["director"], status=status, kind=kind
+            )
+            expected = [
+                x.pk
+                for x in every
+                if (
+                    status is None
+                    or x.status == status
+                    or (status == "pending" and x.status in ("open", "overdue"))
+                )
+                and (kind is None or x.rule.kind == kind)
+            ]
+            assert [x.pk for x in listed] == expected, (status, kind)
+
+
+def test_a_page_of_duties_takes_the_same_queries_however_many(
+    api, firm, mk_client, sweep
+):
+    """Related rows come in one query each for the page, whatever its size."""
+    director = api("director")
+    mk_client("key")
+    sweep(d("2026-01-05"))
+    director.get("/api/v1/duties")  # the token's first use is audited
+
+    def queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = director.get("/api/v1/duties", status="pending", limit=50)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(6):
+        mk_client("key")
+    sweep(d("2026-01-06"))
+    assert (
+        director.get("/api/v1/duties", status="pending", limit=50).json()["count"] > 10
+    )
+    assert queries() == few

@@ -146,12 +146,20 @@ def duty_list(
     if client is not None:
         qs = qs.filter(client_id=client)
     if kind:
-        qs = qs.filter(rule__kind=kind)
+        rules = list(DutyRule.objects.filter(kind=kind).values_list("pk", flat=True))
+        qs = qs.filter(rule_id__in=rules)
+        if status == "pending":
+            # Owed duties stated by their dates too (the same rows, check
+            # constraints say), so the index of owed duties by rule serves.
+            qs = qs.filter(done_on__isnull=True, cancelled_on__isnull=True)
     if due_before is not None:
         qs = qs.filter(due_date__lte=due_before)
     if due_after is not None:
         qs = qs.filter(due_date__gte=due_after)
-    return qs.select_related(
+    # Related rows are fetched for the page once it is cut, not joined: a
+    # join would be made for every matching duty before the sort picks the
+    # page (seconds for all owed duties of a large firm; milliseconds so).
+    return qs.prefetch_related(
         "client", "matter", "rule", "responsible", "satisfied_by"
     ).order_by("due_date", "pk")
 
