@@ -6,11 +6,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from lexkeep.core.models import AuditEntry
 from lexkeep.service import selectors
-from lexkeep.service.models import Duty
+from lexkeep.service.models import Contact, Duty
 from lexkeep.service.services import (
     AttachmentInput,
     contact_attachment_read,
@@ -217,3 +219,60 @@ def test_dashboard_figures_add_up_per_firm_tier_and_lawyer(
     for row in board.lawyers:
         theirs = [duty for duty in duties if str(duty.responsible_id) == row.key]
         assert _figures(row) == _expected(theirs, today, since), row.label
+
+
+def test_contact_list_is_newest_first_with_attachment_counts(firm, mk_client):
+    """Newest first across days and within one (by time, then id), each with
+    the number of its files; the related rows come in one query each for
+    the page, whatever the number of contacts."""
+    client = mk_client("key")
+    other = mk_client("ordinary")
+    logged = []
+    for day, hour, who, files in (
+        ("2026-03-02", 9, client, 0),
+        ("2026-03-04", 16, other, 2),
+        ("2026-03-04", 8, client, 1),
+        ("2026-03-03", 23, client, 0),  # late in the evening, Beijing time
+        ("2026-03-04", 16, client, 0),  # the same minute as another: by id
+    ):
+        logged.append(
+            contact_log(
+                actor=firm["partner"],
+                client=who,
+                channel="phone",
+                occurred_at=at(d(day), hour),
+                summary="沟通",
+                attachments=[
+                    AttachmentInput(name=f"{n}.txt", content=b"x") for n in range(files)
+                ],
+                today=d(day),
+            )
+        )
+    expected = sorted(logged, key=lambda c: (c.occurred_at, c.pk), reverse=True)
+
+    def page() -> tuple[list[Contact], list[tuple[str, str]], int]:
+        with CaptureQueriesContext(connection) as ctx:
+            listed = list(selectors.contact_list(actor=firm["director"])[:50])
+            names = [(c.client.name, c.user.username) for c in listed]
+        return listed, names, len(ctx.captured_queries)
+
+    page()  # the director's roles are read once
+    listed, names, queries = page()
+    assert queries <= 4  # the contacts, then their clients, matters and users
+    assert [c.pk for c in listed] == [c.pk for c in expected]
+    assert [c.attachment_count for c in listed] == [
+        c.attachments.count() for c in expected
+    ]
+    assert names[0] == (client.name, "partner")
+    for n in range(20):
+        contact_log(
+            actor=firm["partner"],
+            client=other,
+            channel="email",
+            occurred_at=at(d("2026-03-05"), 10),
+            summary=f"第{n}次",
+            today=d("2026-03-05"),
+        )
+    listed, _names, more = page()
+    assert len(listed) == 25
+    assert more == queries

@@ -14,7 +14,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lexkeep.accounts.models import User
@@ -86,10 +96,25 @@ def contact_list(
         qs = qs.filter(occurred_on__gte=since)
     if until is not None:
         qs = qs.filter(occurred_on__lte=until)
+    # Newest first, by day and then time (a contact's day is the local date
+    # of its time, so the order is the same): the day index gives the
+    # order, and only the page is read. Its related rows and attachment
+    # counts come for the page, not joined and grouped for every match.
+    attachments = (
+        ContactAttachment.objects.filter(contact_id=OuterRef("pk"))
+        .order_by()
+        .values("contact_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
-        qs.select_related("client", "matter", "user")
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("-occurred_at", "-pk")
+        qs.prefetch_related("client", "matter", "user")
+        .annotate(
+            attachment_count=Coalesce(
+                Subquery(attachments, output_field=IntegerField()), 0
+            )
+        )
+        .order_by("-occurred_on", "-occurred_at", "-pk")
     )
 
 
