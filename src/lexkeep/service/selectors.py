@@ -41,6 +41,7 @@ from lexkeep.service.models import (
 )
 from lexkeep.service.periods import week_end
 from lexkeep.service.services.sweep import service_policy_get
+from lexkeep.service.services.sweep.scope import OWED
 
 
 def _serves(actor: User) -> bool:
@@ -176,7 +177,7 @@ def duty_list(
         if status == "pending":
             # Owed duties stated by their dates too (the same rows, check
             # constraints say), so the index of owed duties by rule serves.
-            qs = qs.filter(done_on__isnull=True, cancelled_on__isnull=True)
+            qs = qs.filter(OWED)
     if due_before is not None:
         qs = qs.filter(due_date__lte=due_before)
     if due_after is not None:
@@ -253,24 +254,26 @@ class ComplianceRow:
         return round(100 * self.done_on_time / total) if total else None
 
 
+def _duty_kinds(today: dt.date, since: dt.date) -> tuple[Q, Q, Q]:
+    """Return the duties the figures count: open and due this week; overdue;
+    done and due in the window. Each is one range of the (status, due date)
+    index."""
+    return (
+        Q(status=DutyStatus.OPEN, due_date__gte=today, due_date__lte=week_end(today)),
+        Q(status=DutyStatus.OVERDUE),
+        Q(status=DutyStatus.DONE, due_date__gte=since, due_date__lte=today),
+    )
+
+
 def _duty_counts(today: dt.date, since: dt.date) -> dict[str, Any]:
+    due_this_week, overdue, done = _duty_kinds(today, since)
     in_window = Q(due_date__gte=since, due_date__lte=today)
-    done = Q(status=DutyStatus.DONE) & in_window
     return {
-        "due_this_week": Count(
-            "pk",
-            filter=Q(
-                status=DutyStatus.OPEN,
-                due_date__gte=today,
-                due_date__lte=week_end(today),
-            ),
-        ),
-        "overdue": Count("pk", filter=Q(status=DutyStatus.OVERDUE)),
+        "due_this_week": Count("pk", filter=due_this_week),
+        "overdue": Count("pk", filter=overdue),
         "done_on_time": Count("pk", filter=done & Q(done_on__lte=F("due_date"))),
         "done_late": Count("pk", filter=done & Q(done_on__gt=F("due_date"))),
-        "overdue_in_window": Count(
-            "pk", filter=Q(status=DutyStatus.OVERDUE) & in_window
-        ),
+        "overdue_in_window": Count("pk", filter=overdue & in_window),
     }
 
 
@@ -368,15 +371,10 @@ def compliance_dashboard(*, actor: User, today: dt.date | None = None) -> Dashbo
         compliant_channel=False, occurred_on__gte=since, occurred_on__lte=day
     )
     counts = _duty_counts(day, since)
-    # One pass over the duties that can count — overdue; open and due this
-    # week; done and due in the window: three ranges of the (status, due
-    # date) index — grouped by tier and lawyer; the firm, tier and lawyer
-    # rows are sums of those groups.
-    relevant = (
-        Q(status=DutyStatus.OVERDUE)
-        | Q(status=DutyStatus.OPEN, due_date__gte=day, due_date__lte=week_end(day))
-        | Q(status=DutyStatus.DONE, due_date__gte=since, due_date__lte=day)
-    )
+    # One pass over the duties that can count, grouped by tier and lawyer;
+    # the firm, tier and lawyer rows are sums of those groups.
+    due_this_week, overdue, done = _duty_kinds(day, since)
+    relevant = due_this_week | overdue | done
     firm: dict[str, int] = defaultdict(int)
     by_tier: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_user: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
