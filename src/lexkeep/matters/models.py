@@ -168,7 +168,12 @@ class Matter(models.Model):
         verbose_name_plural = _("matters")
         ordering = ["-engagement_start", "-id"]
         indexes = [
-            models.Index(fields=["client", "status"]),
+            # A client's matters by status; it also holds what the service
+            # sweep reads of each open matter, so that read stays in the index.
+            models.Index(
+                fields=["client", "status", "engagement_start", "supervising_lawyer"],
+                name="matter_client_status_idx",
+            ),
             models.Index(fields=["status", "domain"]),
             # The matter list's order, alone and under the status filter.
             models.Index(fields=["-engagement_start", "-id"], name="matter_list_order"),

@@ -178,6 +178,7 @@ class Contact(models.Model):
         verbose_name=_("client"),
         on_delete=models.PROTECT,
         related_name="contacts",
+        db_index=False,  # the indexes below lead with the client
     )
     matter = models.ForeignKey(
         "matters.Matter",
@@ -186,6 +187,7 @@ class Contact(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="contacts",
+        db_index=False,  # the indexes below lead with the matter
     )
     channel = models.CharField(
         _("channel"), max_length=16, choices=ContactChannel.choices
@@ -204,6 +206,7 @@ class Contact(models.Model):
         verbose_name=_("who"),
         on_delete=models.PROTECT,
         related_name="contacts",
+        db_index=False,  # (user, occurred_on) below leads with the user
     )
     occurred_at = models.DateTimeField(_("when"))
     occurred_on = models.DateField(_("date"), editable=False)
@@ -229,6 +232,13 @@ class Contact(models.Model):
             models.Index(fields=["occurred_on"]),
             models.Index(fields=["client", "occurred_at"]),
             models.Index(fields=["matter", "occurred_on"]),
+            # The latest contact of a purpose on a matter, read from the
+            # index alone (the weekly progress notice of every open matter).
+            models.Index(
+                fields=["matter", "purpose", "occurred_on", "channel"],
+                condition=Q(matter__isnull=False),
+                name="service_contact_purpose_idx",
+            ),
             models.Index(fields=["user", "occurred_on"]),
             # Contacts over personal WeChat or QQ, by day (the reports and
             # dashboards count them): a few in a hundred.

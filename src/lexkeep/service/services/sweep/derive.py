@@ -215,10 +215,12 @@ def _derive_rolling(
                 c_done=_latest(
                     done.filter(matter_id=OuterRef("pk")), "done_on", DateField()
                 ),
+                # By the matter alone: a contact's matter is always of its
+                # client (the contact service refuses any other) and a matter
+                # never changes client, so the lookup stays in the contacts'
+                # (matter, purpose, day, channel) index.
                 c_contact=_latest(
-                    contacts.filter(
-                        client_id=OuterRef("client_id"), matter_id=OuterRef("pk")
-                    ),
+                    contacts.filter(matter_id=OuterRef("pk")),
                     "occurred_on",
                     DateField(),
                 ),
