@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from lexkeep.clients.models import TierChange
 from lexkeep.clients.services import client_tier_override
@@ -227,3 +228,44 @@ def test_an_overdue_reminder_lists_the_earliest_duties_and_counts_all(
         body.index(name) for name in listed
     )
     assert str(count) in body.splitlines()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite's foreign key pragma; PostgreSQL checks every reference",
+)
+def test_a_sweep_writes_only_sound_references_and_restores_the_checks(
+    mk_client, mk_matter, hearing, sweep
+):
+    """On SQLite the sweep skips the per-row foreign key lookups (its rows
+    reference what they were read from); every reference it wrote is sound,
+    and the connection checks again afterwards, also after a failed sweep."""
+    # The standard's rules, as their migration seeds them (a transactional
+    # test that ran before may have emptied the tables).
+    from django.apps import apps
+
+    importlib.import_module("lexkeep.service.migrations.0002_default_duty_rules").seed(
+        apps, None
+    )
+    _firm_of(6, mk_client, mk_matter, hearing)
+    first = sweep(d("2026-03-16"))
+    assert first["created"] > 0
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert cursor.execute("PRAGMA foreign_key_check").fetchall() == []
+        cursor.execute(
+            "CREATE TEMP TRIGGER refuse_duty BEFORE INSERT ON service_duty "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    mk_client("strategic", since=d("2026-03-01"))
+    before = Duty.objects.count()
+    try:
+        with pytest.raises(DatabaseError):
+            sweep(d("2026-03-17"))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_duty")
+    assert Duty.objects.count() == before
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA foreign_keys").fetchone() == (1,)

@@ -149,9 +149,13 @@ def sweep_duties(
     """
     from lexkeep.service.services.reminders import send_reminders
 
-    # The cache is set outside the transaction, so a failing sweep rolls
-    # back and still gives the connection its usual cache.
-    with sql.page_cache(SWEEP_CACHE_KIB), transaction.atomic():
+    # The cache and the foreign key pragma are set outside the transaction,
+    # so a failing sweep rolls back and still restores the connection's.
+    with (
+        sql.page_cache(SWEEP_CACHE_KIB),
+        sql.references_by_construction(),
+        transaction.atomic(),
+    ):
         return _sweep(today=today, now=now, send_reminders=send_reminders)
 
 
