@@ -230,6 +230,81 @@ def test_an_overdue_reminder_lists_the_earliest_duties_and_counts_all(
     assert str(count) in body.splitlines()[0]
 
 
+def test_a_duty_derived_overdue_is_reminded_by_the_sweep_that_derives_it(
+    firm, mk_client, mk_matter, sweep, django_capture_on_commit_callbacks
+):
+    """A sweep that finds a window already over writes the duty overdue and
+    lists it in that sweep's overdue reminder, once; a duty derived late but
+    done late by a contact in the same sweep is not listed."""
+    from lexkeep.service.models import Contact
+
+    senior = firm["senior"]
+    senior.email = "senior@firm.example"
+    senior.save()
+    late = mk_client("key", since=d("2026-01-01"), name="迟到客户有限公司")
+    ordinary = mk_client("ordinary", since=d("2026-01-01"), owner=senior)
+    matter = mk_matter(ordinary, judgment_date=d("2026-03-01"))  # explain by 03-04
+    # Logged after the window closed, straight to the table (an import).
+    Contact.objects.create(
+        client=ordinary,
+        matter=matter,
+        channel="phone",
+        purpose="judgment_explanation",
+        user=senior,
+        occurred_at=at(d("2026-03-06")),
+        occurred_on=d("2026-03-06"),
+        summary="判决说明",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep(d("2026-03-10"))
+    (call,) = duties(late, "key-call")
+    assert call.status == "overdue" and call.due_date == d("2026-01-15")
+    (explained,) = duties(ordinary, "ordinary-judgment-explanation")
+    assert explained.status == "done" and explained.done_on == d("2026-03-06")
+    overdue = Duty.objects.filter(status="overdue", responsible=senior)
+    assert result["overdue"] == result["reminded_overdue"] == overdue.count() > 0
+    assert set(overdue.values_list("reminded_overdue_at", flat=True)) == {
+        at(d("2026-03-10"), 8)
+    }
+    (note,) = Notification.objects.filter(user=senior, kind="overdue")
+    assert str(overdue.count()) in note.text
+    (email,) = [m for m in mail.outbox if "逾期" in m.subject or "overdue" in m.subject]
+    assert late.name in email.body
+    assert "判决说明" not in email.body
+    with django_capture_on_commit_callbacks(execute=True):
+        again = sweep(d("2026-03-10"))
+        later = sweep(d("2026-03-11"))
+    assert again["reminded_overdue"] == later["reminded_overdue"] == 0
+    assert Notification.objects.filter(user=senior, kind="overdue").count() == 1
+
+
+def test_a_duty_derived_overdue_outside_a_sweep_waits_for_the_next_sweep(
+    firm, mk_client, mk_matter, log, sweep, django_capture_on_commit_callbacks
+):
+    """Logging a contact derives the client's duties at once, but only a
+    sweep reminds: a duty it derived overdue is reminded by the next sweep."""
+    senior = firm["senior"]
+    senior.email = "senior@firm.example"
+    senior.save()
+    client = mk_client("ordinary", since=d("2026-01-01"), owner=senior)
+    told, untold = mk_matter(client), mk_matter(client)
+    # A progress notice on one matter: the weekly notice of the other, owed
+    # since the first week of the year, is derived overdue.
+    log(client, "phone", d("2026-03-10"), purpose="progress_notice", matter=told)
+    (notice,) = Duty.objects.filter(
+        matter=untold, rule__code="ordinary-progress-notice"
+    )
+    assert notice.status == "overdue" and notice.reminded_overdue_at is None
+    assert not Notification.objects.filter(kind="overdue").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep(d("2026-03-11"))
+    notice.refresh_from_db()
+    assert notice.reminded_overdue_at is not None
+    assert result["reminded_overdue"] == Duty.objects.filter(status="overdue").count()
+    (email,) = mail.outbox
+    assert client.name in email.body
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "sqlite",

@@ -54,8 +54,7 @@ def _mark(
 
     One ``UPDATE … RETURNING``: the digest is made of exactly the rows the
     stamp wrote, whatever another transaction changed meanwhile, and no
-    read scans the duties reminded before. Names are read for the few
-    duties each digest lists.
+    read scans the duties reminded before.
     """
     ops = connection.ops
     table = ops.quote_name(Duty._meta.db_table)
@@ -79,6 +78,38 @@ def _mark(
             [*params, *inner_params],
         )
         rows = cursor.fetchall()
+    return _digests(rows), len(rows)
+
+
+def _derived_overdue(derived_after: int, stamp: dt.datetime) -> dict[int, _Digest]:
+    """Return the digests of the duties this sweep derived overdue.
+
+    They were written with ``stamp`` as the time of their overdue reminder
+    (:func:`~lexkeep.service.services.sweep.derive.derive_duties`), so no
+    second write is needed; the ones a contact satisfied since are done
+    and not listed. The new rows are read by id, past ``derived_after``.
+    """
+    ops = connection.ops
+    table = ops.quote_name(Duty._meta.db_table)
+    due_sql = sql.date_text(ops.quote_name("due_date"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, responsible_id, {due_sql} FROM {table} "  # noqa: S608 - names quoted, values bound
+            "WHERE id > %s AND status = %s AND reminded_overdue_at = %s",
+            [
+                int(derived_after),
+                DutyStatus.OVERDUE.value,
+                ops.adapt_datetimefield_value(stamp),
+            ],
+        )
+        return _digests(cursor.fetchall())
+
+
+def _digests(rows: list[tuple[int, int | None, str]]) -> dict[int, _Digest]:
+    """Group (id, responsible, ISO due date) rows into one digest per user.
+
+    Names are read for the few duties each digest lists.
+    """
     digests: dict[int, _Digest] = defaultdict(_Digest)
     earliest: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for pk, user_id, due_text in rows:
@@ -98,7 +129,7 @@ def _mark(
     )
     for user_id, due, client_name, kind in listed:
         digests[user_id].lines.append((due, client_name, kind))
-    return digests, len(rows)
+    return digests
 
 
 def _texts(kind: str, count: int, days: int) -> tuple[str, str]:
@@ -155,15 +186,21 @@ def _notify(
 
 
 def send_reminders(
-    *, today: dt.date, now: dt.datetime, policy: ServicePolicy
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    policy: ServicePolicy,
+    derived_after: int | None = None,
 ) -> dict[str, int]:
     """Remind responsible users of duties due soon and overdue, once each.
 
     Open duties past their due date turn overdue here, in the same UPDATE
     that stamps their reminder (one write per row on the day a whole
     period falls due); ``overdue`` counts them with the duties already
-    overdue but not yet reminded (derived late, or turned overdue when a
-    contact was logged). Emails leave after the transaction commits.
+    overdue but not yet reminded (derived late outside a sweep, or turned
+    overdue when a contact was logged) and, with ``derived_after``, the
+    duties the calling sweep derived overdue past that id (stamped with
+    ``now`` when written). Emails leave after the transaction commits.
     """
     days = int(policy.reminder_days_before)
     due_soon = Duty.objects.filter(
@@ -184,8 +221,11 @@ def send_reminders(
         falling_due, "reminded_overdue_at", status=DutyStatus.OVERDUE.value
     )
     late_digests, stamped_late = _mark(late, "reminded_overdue_at")
-    for user_id, digest in late_digests.items():
-        overdue_digests[user_id].merge(digest)
+    derived = {} if derived_after is None else _derived_overdue(derived_after, now)
+    for digests in (late_digests, derived):
+        for user_id, digest in digests.items():
+            overdue_digests[user_id].merge(digest)
+    derived_overdue = sum(d.count for d in derived.values())
     soon_notes, soon_mails = _notify(
         soon_digests, kind=Notification.Kind.DUE_SOON, now=now, days=days
     )
@@ -198,7 +238,7 @@ def send_reminders(
     return {
         "reminded_due": sum(d.count for d in soon_digests.values()),
         "reminded_overdue": sum(d.count for d in overdue_digests.values()),
-        "overdue": turned + stamped_late,
+        "overdue": turned + stamped_late + derived_overdue,
         "notifications": soon_notes + late_notes,
         "emails": len(mails),
     }

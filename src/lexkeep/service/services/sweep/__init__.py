@@ -98,13 +98,15 @@ def advance(
     client_ids: Sequence[int] | None = None,
     lookback_days: int = 30,
     changes: Changes | None = None,
+    reminding_at: dt.datetime | None = None,
 ) -> tuple[int, int]:
     """Derive and match until no clock restarts; return (satisfied, rounds).
 
     Without ``changes`` every owed duty (of ``client_ids``) is matched;
     with them, only the duties derived here and those they name. After the
     first round only every-N-days rules go on, and only their new duties
-    are matched: a satisfied duty opens the next window.
+    are matched: a satisfied duty opens the next window. ``reminding_at``:
+    see :func:`.derive.derive_duties`.
     """
     satisfied = 0
     rounds = 0
@@ -118,6 +120,7 @@ def advance(
             now=now,
             client_ids=client_ids,
             lookback_days=lookback_days,
+            reminding_at=reminding_at,
         )
         matched = 0
         for rule in current:
@@ -180,10 +183,14 @@ def _sweep(
         now=now,
         lookback_days=policy.event_lookback_days,
         changes=changes,
+        reminding_at=now,
     )
     created = Duty.objects.filter(pk__gt=first_new).count()
-    # Turns what fell due overdue and reminds, in one write per duty.
-    reminders = send_reminders(today=today, now=now, policy=policy)
+    # Turns what fell due overdue and reminds, in one write per duty; the
+    # duties derived overdue above were stamped when written.
+    reminders = send_reminders(
+        today=today, now=now, policy=policy, derived_after=first_new
+    )
     ServicePolicy.objects.filter(pk=policy.pk).update(swept_at=started, swept_on=today)
     return {
         "created": created,

@@ -6,7 +6,8 @@ their correlated lookups (the day the client entered its tier, the last
 duty done, the last matching contact) are read once into a materialised
 common table; the period, due date, key and status of each new duty are
 computed by the database. A duty whose window is already over when it is
-derived is written as overdue. The boundaries are those of
+derived is written as overdue (in the sweep, with the time of the overdue
+reminder the same sweep sends). The boundaries are those of
 :mod:`lexkeep.service.periods`; the keys are the same, so a live duty is
 never written twice (the partial unique index ignores duplicates). Rows
 are written in client order, so the duty indexes that lead with the client
@@ -77,6 +78,7 @@ _COLUMNS = (
     "responsible_id",
     "cancel_reason",
     "created_at",
+    "reminded_overdue_at",
 )
 
 
@@ -156,6 +158,7 @@ def _derive_calendar(
             c_status=Value(DutyStatus.OPEN.value),
             c_reason=Value(""),
             c_created=Value(now, output_field=DateTimeField()),
+            c_reminded=Value(None, output_field=DateTimeField()),
         )
         .values_list(
             "c_client",
@@ -170,6 +173,7 @@ def _derive_calendar(
             "c_resp",
             "c_reason",
             "c_created",
+            "c_reminded",
         )
     )
     select, params = sql.compiled(qs)
@@ -182,6 +186,7 @@ def _derive_rolling(
     today: dt.date,
     now: dt.datetime,
     client_ids: Sequence[int] | None,
+    reminding_at: dt.datetime | None,
 ) -> None:
     """The next every-N-days duty wherever none is owed (SPEC §4).
 
@@ -267,11 +272,12 @@ def _derive_rolling(
     due = sql.add_days("a.anchor", int(rule.interval_days or 0))
     key = f"{sql.int_text('COALESCE(a.matter_id, 0)')} || ':' || {sql.date_text(start)}"
     status, status_params = sql.status_by_due(due, today)
+    stamp, stamp_params = sql.overdue_stamp(due, today, reminding_at)
     select = (
         f"SELECT a.client_id, a.matter_id, NULL, %s, {key}, {start}, {due}, NULL, "  # noqa: S608
-        f"{status}, a.resp, '', %s FROM a ORDER BY a.client_id"
+        f"{status}, a.resp, '', %s, {stamp} FROM a ORDER BY a.client_id"
     )
-    params = [rule.pk, *status_params, sql.datetime_param(now)]
+    params = [rule.pk, *status_params, sql.datetime_param(now), *stamp_params]
     sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
 
 
@@ -345,6 +351,7 @@ def _derive_events(
     now: dt.datetime,
     client_ids: Sequence[int] | None,
     lookback_days: int,
+    reminding_at: dt.datetime | None,
 ) -> None:
     """One duty per known event of a matter (SPEC §4, ordinary tier).
 
@@ -378,11 +385,18 @@ def _derive_events(
         f"{sql.date_text('b.event_on')}"
     )
     status, status_params = sql.status_by_due(due, today)
+    stamp, stamp_params = sql.overdue_stamp(due, today, reminding_at)
     select = (
         f"SELECT b.client_id, b.matter_id, b.hearing_id, %s, {key}, {start}, {due}, "  # noqa: S608
-        f"b.event_on, {status}, b.resp, '', %s FROM b ORDER BY b.client_id"
+        f"b.event_on, {status}, b.resp, '', %s, {stamp} FROM b ORDER BY b.client_id"
     )
-    params = [rule.pk, ref_param, *status_params, sql.datetime_param(now)]
+    params = [
+        rule.pk,
+        ref_param,
+        *status_params,
+        sql.datetime_param(now),
+        *stamp_params,
+    ]
     sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
 
 
@@ -393,13 +407,28 @@ def derive_duties(
     now: dt.datetime,
     client_ids: Sequence[int] | None = None,
     lookback_days: int = 30,
+    reminding_at: dt.datetime | None = None,
 ) -> None:
-    """Derive the duties owed on ``today`` for ``rules``."""
+    """Derive the duties owed on ``today`` for ``rules``.
+
+    A duty derived already overdue carries ``reminding_at`` as the time of
+    its overdue reminder when the caller sends that reminder in the same
+    transaction (the sweep: :func:`~lexkeep.service.services.reminders.
+    send_reminders` lists the duties it derived overdue); otherwise it is
+    left for the next sweep's reminder. A calendar duty is of the current
+    period, never overdue when derived.
+    """
     for rule in rules:
         if rule.cadence in CALENDAR_CADENCES:
             _derive_calendar(rule, today=today, now=now, client_ids=client_ids)
         elif rule.cadence == Cadence.EVERY_N_DAYS:
-            _derive_rolling(rule, today=today, now=now, client_ids=client_ids)
+            _derive_rolling(
+                rule,
+                today=today,
+                now=now,
+                client_ids=client_ids,
+                reminding_at=reminding_at,
+            )
         elif rule.cadence == Cadence.EVENT:
             _derive_events(
                 rule,
@@ -407,4 +436,5 @@ def derive_duties(
                 now=now,
                 client_ids=client_ids,
                 lookback_days=lookback_days,
+                reminding_at=reminding_at,
             )

@@ -153,6 +153,22 @@ def status_by_due(due_sql: str, today: dt.date) -> tuple[str, list[Any]]:
     )
 
 
+def overdue_stamp(
+    due_sql: str, today: dt.date, stamp: dt.datetime | None
+) -> tuple[str, list[Any]]:
+    """Return SQL for the overdue reminder's time of a duty derived now.
+
+    ``stamp`` for a duty derived overdue (the due date is before ``today``)
+    when the caller reminds in the same transaction (the sweep), else NULL.
+    """
+    if stamp is None:
+        return "NULL", []
+    return (
+        f"CASE WHEN {due_sql} < %s THEN %s ELSE NULL END",
+        [date_param(today), datetime_param(stamp)],
+    )
+
+
 def insert_duties(
     columns: Sequence[str],
     select_sql: str,
