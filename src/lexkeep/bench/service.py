@@ -5,7 +5,8 @@ contacts over the year before the benchmark day (bulk inserts of valid
 rows), run the sweep (:func:`lexkeep.service.services.sweep.sweep_duties`)
 from an empty duty table and report:
 
-* its wall time and peak memory, measured in a fresh process that does
+* its wall time (median and slowest of :data:`FIRST_RUNS` runs, each from
+  an empty duty table) and peak memory, measured in a fresh process that does
   only the sweep (peak RSS: ``VmHWM`` of ``/proc/self/status``, the
   high-water mark of this process's own memory — ``getrusage`` would report
   the parent's, which Linux carries across ``execve`` — else ``getrusage``;
@@ -173,6 +174,11 @@ def _prepare_firm() -> None:
     DutyRule.objects.update(updated_at=_aware(SINCE, 0))
 
 
+#: How often the first sweep is measured (the report gives the median and
+#: the slowest).
+FIRST_RUNS = 3
+
+
 def _reset() -> None:
     with transaction.atomic():
         Notification.objects.all().delete()
@@ -322,9 +328,15 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
     total_contacts = Contact.objects.count()
     connection.close()
 
-    _reset()
-    connection.close()
-    first = _sweep_in_fresh_process(trace=False)
+    # The first sweep is measured FIRST_RUNS times, each from an empty duty
+    # table: one run of a dozen seconds varies by a fifth on a shared machine.
+    firsts = []
+    for _ in range(FIRST_RUNS):
+        _reset()
+        connection.close()
+        firsts.append(_sweep_in_fresh_process(trace=False))
+    walls = sorted(f["wall"] for f in firsts)
+    first = sorted(firsts, key=lambda f: f["wall"])[len(firsts) // 2]
     second = _sweep_in_fresh_process(trace=False)
     day_contacts = max(total_contacts // 365, 1)
     logged = _log_day(NEXT_DAY, day_contacts)
@@ -353,7 +365,7 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
     baseline = min(samples)
     overdue = Duty.objects.filter(status="overdue").count()
 
-    rss_mb = first["rss_peak_kb"] / 1024
+    rss_mb = max(f["rss_peak_kb"] for f in firsts) / 1024
     rss_delta_mb = (first["rss_peak_kb"] - first["rss_before_kb"]) / 1024
     report = Report(
         suite="service",
@@ -368,12 +380,13 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
         Measurement(
             name="first sweep (empty duty table: every duty at once)",
             p50_ms=first["wall"] * 1000,
-            p95_ms=first["wall"] * 1000,
+            p95_ms=walls[-1] * 1000,
             raw_p50_ms=baseline * 1000,
             raw_p95_ms=baseline * 1000,
-            runs=1,
+            runs=len(walls),
             target_p95_ms=TARGET_SECONDS * 1000,
-            note="raw = one SQL counting the same overdue duties",
+            note="raw = one SQL counting the same overdue duties; runs (s): "
+            + ", ".join(f"{w:.2f}" for w in walls),
         )
     )
     report.measurements.append(
@@ -405,15 +418,15 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
     report.figures.update(
         {
             "contacts logged for the next day": day_contacts,
-            "sweep wall time (s)": round(first["wall"], 2),
+            "sweep wall time (s), median of the first sweeps": round(first["wall"], 2),
+            "first sweeps (s)": [round(w, 2) for w in walls],
             "sweep peak RSS of its process (MB)": round(rss_mb, 1),
             "sweep RSS growth during the sweep (MB)": round(rss_delta_mb, 1),
             "sweep Python peak, tracemalloc (MB)": round(
                 traced["traced_peak"] / 2**20, 1
             ),
             "memory target met (≤ 500 MB)": rss_mb <= TARGET_MB,
-            "time target met by the first sweep (≤ 5 s)": first["wall"]
-            <= TARGET_SECONDS,
+            "time target met by the first sweep (≤ 5 s)": walls[-1] <= TARGET_SECONDS,
             "time target met by every periodic sweep (≤ 5 s)": all(
                 r["wall"] <= TARGET_SECONDS for r in periodic.values()
             ),
