@@ -276,3 +276,43 @@ def test_contact_list_is_newest_first_with_attachment_counts(firm, mk_client):
     listed, _names, more = page()
     assert len(listed) == 25
     assert more == queries
+
+
+def test_the_firms_log_filters_by_channel_purpose_and_direction(firm, mk_client):
+    """The whole log, filtered by one channel, purpose or direction, lists
+    exactly those contacts, newest first (each filter has an index by day)."""
+    client, other = mk_client("key"), mk_client("ordinary")
+    logged = [
+        contact_log(
+            actor=firm["partner"],
+            client=who,
+            channel=channel,
+            purpose=purpose,
+            direction=direction,
+            occurred_at=at(d(day), 10),
+            summary="沟通",
+            today=d(day),
+        )
+        for day, who, channel, purpose, direction in (
+            ("2026-03-02", client, "phone", "general", "out"),
+            ("2026-03-05", other, "email", "fee_statement", "in"),
+            ("2026-03-03", client, "personal_wechat", "general", "in"),
+            ("2026-03-04", other, "phone", "fee_statement", "out"),
+            ("2026-03-06", client, "email", "general", "out"),
+        )
+    ]
+    for field, value in (
+        ("channel", "phone"),
+        ("channel", "email"),
+        ("purpose", "fee_statement"),
+        ("direction", "in"),
+        ("direction", "out"),
+    ):
+        expected = sorted(
+            (c for c in logged if getattr(c, field) == value),
+            key=lambda c: c.occurred_at,
+            reverse=True,
+        )
+        listed = selectors.contact_list(actor=firm["director"], **{field: value})
+        assert [c.pk for c in listed] == [c.pk for c in expected], (field, value)
+        assert expected

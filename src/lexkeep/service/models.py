@@ -240,6 +240,11 @@ class Contact(models.Model):
                 name="service_contact_purpose_idx",
             ),
             models.Index(fields=["user", "occurred_on"]),
+            # The firm's whole log filtered by channel, purpose or direction,
+            # newest first: read in order from the index and cut at the page.
+            models.Index(fields=["channel", "occurred_on"]),
+            models.Index(fields=["purpose", "occurred_on"]),
+            models.Index(fields=["direction", "occurred_on"]),
             # Contacts over personal WeChat or QQ, by day (the reports and
             # dashboards count them): a few in a hundred.
             models.Index(
