@@ -24,3 +24,25 @@ def test_demo_year_of_contacts(firm, mk_client, mk_matter):
     assert {"done", "overdue"} <= statuses
     board = compliance_dashboard(actor=firm["director"])
     assert board.firm.done_on_time > 0 and board.firm.overdue > 0
+
+
+def test_demo_contacts_never_lie_ahead_of_now(firm, mk_client, monkeypatch):
+    """Loaded at half past nine in the morning, the demo logs nothing later
+    that day: each contact happened, and was recorded, before now, on its
+    own day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    morning = dt.datetime.combine(
+        timezone.localdate(), dt.time(9, 30), tzinfo=timezone.get_current_timezone()
+    )
+    monkeypatch.setattr(timezone, "now", lambda: morning)
+    for tier in ("strategic", "key", "ordinary") * 5:
+        mk_client(tier, since=d("2026-06-01"))
+    demo.load(firm | {"director": firm["director"]})
+    contacts = list(Contact.objects.all())
+    assert contacts
+    assert max(c.occurred_at for c in contacts) <= morning
+    assert max(c.recorded_at for c in contacts) <= morning
+    assert all(timezone.localdate(c.occurred_at) == c.occurred_on for c in contacts)

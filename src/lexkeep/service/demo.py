@@ -95,7 +95,13 @@ class _Week:
             return
         if self.rng.random() < 0.03 and purpose == Purpose.GENERAL:
             channel = self.rng.choice(sorted(NON_COMPLIANT_CHANNELS))
-        occurred = _at(self.rng, day)
+        # Today's contacts happened before now (the log never shows a
+        # contact later than the present, and the form refuses one).
+        now = timezone.now()
+        occurred = min(_at(self.rng, day), now - dt.timedelta(minutes=5))
+        if timezone.localdate(occurred) != day:
+            return  # just after midnight: nothing yet today
+        recorded = min(occurred + dt.timedelta(hours=1), now)
         summary = (
             self.rng.choice(MEETING)
             if channel == ContactChannel.IN_PERSON and purpose == Purpose.GENERAL
@@ -116,7 +122,7 @@ class _Week:
                 summary=summary,
                 compliant_channel=channel not in NON_COMPLIANT_CHANNELS,
                 recorded_by=who,
-                recorded_at=occurred + dt.timedelta(hours=1),
+                recorded_at=recorded,
             )
         )
 
