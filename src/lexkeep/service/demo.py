@@ -95,12 +95,18 @@ class _Week:
             return
         if self.rng.random() < 0.03 and purpose == Purpose.GENERAL:
             channel = self.rng.choice(sorted(NON_COMPLIANT_CHANNELS))
+        occurred = _at(self.rng, day)
         # Today's contacts happened before now (the log never shows a
-        # contact later than the present, and the form refuses one).
+        # contact later than the present, and the form refuses one): spread
+        # over the working hours gone by, none before nine.
         now = timezone.now()
-        occurred = min(_at(self.rng, day), now - dt.timedelta(minutes=5))
-        if timezone.localdate(occurred) != day:
-            return  # just after midnight: nothing yet today
+        latest = now - dt.timedelta(minutes=5)
+        if occurred > latest:
+            opening = occurred.replace(hour=9, minute=0)
+            minutes = int((latest - opening).total_seconds() // 60)
+            if minutes < 0:
+                return  # the working day has not begun
+            occurred = opening + dt.timedelta(minutes=self.rng.randrange(minutes + 1))
         recorded = min(occurred + dt.timedelta(hours=1), now)
         summary = (
             self.rng.choice(MEETING)
