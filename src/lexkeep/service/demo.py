@@ -75,6 +75,9 @@ class _Week:
         self.rng = rng
         self.start = start
         self.today = today
+        # Today's contacts happened before now (the log never shows a
+        # contact later than the present, and the form refuses one).
+        self.now = timezone.now()
         self.rows: list[Contact] = []
 
     def day(self) -> dt.date | None:
@@ -96,18 +99,15 @@ class _Week:
         if self.rng.random() < 0.03 and purpose == Purpose.GENERAL:
             channel = self.rng.choice(sorted(NON_COMPLIANT_CHANNELS))
         occurred = _at(self.rng, day)
-        # Today's contacts happened before now (the log never shows a
-        # contact later than the present, and the form refuses one): spread
-        # over the working hours gone by, none before nine.
-        now = timezone.now()
-        latest = now - dt.timedelta(minutes=5)
+        # Today's are spread over the working hours gone by, none before nine.
+        latest = self.now - dt.timedelta(minutes=5)
         if occurred > latest:
             opening = occurred.replace(hour=9, minute=0)
             minutes = int((latest - opening).total_seconds() // 60)
             if minutes < 0:
                 return  # the working day has not begun
             occurred = opening + dt.timedelta(minutes=self.rng.randrange(minutes + 1))
-        recorded = min(occurred + dt.timedelta(hours=1), now)
+        recorded = min(occurred + dt.timedelta(hours=1), self.now)
         summary = (
             self.rng.choice(MEETING)
             if channel == ContactChannel.IN_PERSON and purpose == Purpose.GENERAL
