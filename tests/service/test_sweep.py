@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count
 
 from lexkeep.clients.models import TierChange
 from lexkeep.clients.services import client_tier_override
@@ -276,6 +277,50 @@ def test_a_duty_derived_overdue_is_reminded_by_the_sweep_that_derives_it(
         later = sweep(d("2026-03-11"))
     assert again["reminded_overdue"] == later["reminded_overdue"] == 0
     assert Notification.objects.filter(user=senior, kind="overdue").count() == 1
+
+
+def test_duties_derived_overdue_are_counted_and_ranked_per_user(
+    firm, mk_client, sweep, django_capture_on_commit_callbacks
+):
+    """A first sweep that derives many duties overdue reminds each user once:
+    the number of that user's duties, and the earliest ones by due date,
+    in that order; another user's duties stay out of it."""
+    from lexkeep.service.services.reminders import LISTED_PER_EMAIL
+
+    senior, partner = firm["senior"], firm["partner"]
+    for user in (senior, partner):
+        user.email = f"{user.username}@firm.example"
+        user.save()
+    count = LISTED_PER_EMAIL + 5
+    # Created latest tier day first, so ids run against the due dates.
+    for i in reversed(range(count)):
+        mk_client(
+            "key",
+            since=d("2026-01-01") + dt.timedelta(days=i),
+            owner=senior,
+            name=f"逾期客户{i:02d}有限公司",
+        )
+    for _ in range(3):
+        mk_client("strategic", since=d("2026-01-01"), owner=partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = sweep(d("2026-03-01"))
+    overdue = dict(
+        Duty.objects.filter(status="overdue")
+        .values_list("responsible")
+        .annotate(n=Count("pk"))
+        .values_list("responsible", "n")
+    )
+    assert overdue == {senior.pk: count, partner.pk: 3}
+    assert result["reminded_overdue"] == count + 3
+    mails = {m.to[0]: m.body for m in mail.outbox if "逾期" in m.subject}
+    body = mails[senior.email]
+    assert str(count) in body.splitlines()[0]
+    listed = [f"逾期客户{i:02d}有限公司" for i in range(count)]
+    shown = [name for name in listed if name in body]
+    assert shown == listed[:LISTED_PER_EMAIL]
+    assert [body.index(n) for n in shown] == sorted(body.index(n) for n in shown)
+    assert "逾期客户" not in mails[partner.email]
+    assert "3" in mails[partner.email].splitlines()[0]
 
 
 def test_a_duty_derived_overdue_outside_a_sweep_waits_for_the_next_sweep(

@@ -87,41 +87,59 @@ def _derived_overdue(derived_after: int, stamp: dt.datetime) -> dict[int, _Diges
     They were written with ``stamp`` as the time of their overdue reminder
     (:func:`~lexkeep.service.services.sweep.derive.derive_duties`), so no
     second write is needed; the ones a contact satisfied since are done
-    and not listed. The new rows are read by id, past ``derived_after``.
+    and not listed. The new rows are read by id, past ``derived_after``,
+    and counted and ranked per user by the database: a first sweep derives
+    a hundred thousand of them, and only each user's count and earliest
+    :data:`LISTED_PER_EMAIL` leave it.
     """
     ops = connection.ops
     table = ops.quote_name(Duty._meta.db_table)
-    due_sql = sql.date_text(ops.quote_name("due_date"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, responsible_id, {due_sql} FROM {table} "  # noqa: S608 - names quoted, values bound
-            "WHERE id > %s AND status = %s AND reminded_overdue_at = %s",
+            "SELECT id, responsible_id, total FROM ("  # noqa: S608 - names quoted, values bound
+            "SELECT id, responsible_id, "
+            "COUNT(*) OVER (PARTITION BY responsible_id) AS total, "
+            "ROW_NUMBER() OVER (PARTITION BY responsible_id ORDER BY due_date, id) "
+            f"AS rank FROM {table} WHERE id > %s AND status = %s "
+            "AND reminded_overdue_at = %s AND responsible_id IS NOT NULL"
+            ") ranked WHERE rank <= %s",
             [
                 int(derived_after),
                 DutyStatus.OVERDUE.value,
                 ops.adapt_datetimefield_value(stamp),
+                LISTED_PER_EMAIL,
             ],
         )
-        return _digests(cursor.fetchall())
+        rows = cursor.fetchall()
+    return _named(
+        {user_id: total for _pk, user_id, total in rows}, {pk for pk, *_ in rows}
+    )
 
 
 def _digests(rows: list[tuple[int, int | None, str]]) -> dict[int, _Digest]:
-    """Group (id, responsible, ISO due date) rows into one digest per user.
-
-    Names are read for the few duties each digest lists.
-    """
-    digests: dict[int, _Digest] = defaultdict(_Digest)
+    """Group (id, responsible, ISO due date) rows into one digest per user."""
     earliest: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for pk, user_id, due_text in rows:
         if user_id is not None:
             earliest[user_id].append((due_text, pk))
-    for user_id, duties in earliest.items():
-        digests[user_id].count = len(duties)
-    listed_ids = {
-        pk
-        for duties in earliest.values()
-        for _due, pk in heapq.nsmallest(LISTED_PER_EMAIL, duties)
-    }
+    return _named(
+        {user_id: len(duties) for user_id, duties in earliest.items()},
+        {
+            pk
+            for duties in earliest.values()
+            for _due, pk in heapq.nsmallest(LISTED_PER_EMAIL, duties)
+        },
+    )
+
+
+def _named(counts: dict[int, int], listed_ids: set[int]) -> dict[int, _Digest]:
+    """Return one digest per user of ``counts``, listing ``listed_ids``.
+
+    Names are read for the few duties each digest lists.
+    """
+    digests: dict[int, _Digest] = defaultdict(_Digest)
+    for user_id, count in counts.items():
+        digests[user_id].count = count
     listed = (
         Duty.objects.filter(pk__in=listed_ids)
         .order_by("responsible_id", "due_date", "pk")
