@@ -103,6 +103,68 @@ def test_a_rule_changed_by_the_director_is_matched_again(firm, mk_client, sweep)
     assert [x.satisfied_by_id for x in done] == [email.pk]
 
 
+def test_a_rule_switched_on_again_resumes_from_its_last_done_duty(
+    firm, mk_client, log, sweep
+):
+    """A rule with done duties but none owed is no first derivation: its
+    clock resumes from the last duty done, and a call made while the rule
+    was off satisfies the window that followed it."""
+    client = mk_client("key", since=d("2026-01-01"))
+    rule = DutyRule.objects.get(code="key-call")
+    sweep(d("2026-01-01"))
+    log(client, "phone", d("2026-01-05"))  # the first call is done
+    duty_rule_update(actor=firm["director"], rule=rule, active=False)
+    sweep(d("2026-01-07"))  # the next window is cancelled
+    assert live(client, "key-call") == []
+    call = _import_contact(client, "phone", d("2026-01-10"))
+    duty_rule_update(actor=firm["director"], rule=rule, active=True)
+    result = sweep(d("2026-01-12"))
+    resumed = duties(client, "key-call", period_start=d("2026-01-06"), status="done")
+    assert [(x.due_date, x.satisfied_by_id) for x in resumed] == [
+        (d("2026-01-19"), call.pk)
+    ]
+    (nxt,) = live(client, "key-call")
+    assert (nxt.period_start, nxt.due_date) == (d("2026-01-11"), d("2026-01-24"))
+    assert result["rounds"] == 2
+
+
+def test_a_rule_derived_for_the_first_time_starts_after_the_latest_call(
+    mk_client, sweep
+):
+    """No duty of the rule yet: the window runs from the day after the last
+    call since the tier day, and the sweep does not look for a call in it
+    (none can be dated after today)."""
+    client = mk_client("key", since=d("2026-01-01"))
+    _import_contact(client, "phone", d("2026-01-03"))
+    last = _import_contact(client, "phone", d("2026-01-09"))
+    result = sweep(d("2026-01-09"))
+    (call,) = live(client, "key-call")
+    assert (call.period_start, call.due_date, call.status) == (
+        d("2026-01-10"),
+        d("2026-01-23"),
+        "open",
+    )
+    assert last.satisfied_duties.count() == 0
+    assert result["rounds"] == 1
+
+
+def test_a_second_round_runs_only_when_a_rolling_duty_was_done(mk_client, sweep):
+    """A calendar duty done by an imported meeting opens no new window, so
+    the sweep derives once; a call imported for the every-14-days duty
+    opens the next window, derived in a second round."""
+    client = mk_client("strategic", since=d("2026-02-01"))
+    sweep(d("2026-02-01"))
+    _import_contact(client, "in_person", d("2026-02-03"))
+    meeting = sweep(d("2026-02-04"))
+    assert duties(client, "strategic-meeting")[0].status == "done"
+    assert meeting["satisfied"] == 1 and meeting["rounds"] == 1
+    _import_contact(client, "phone", d("2026-02-05"))
+    call = sweep(d("2026-02-06"))
+    assert call["satisfied"] == 1 and call["rounds"] == 2
+    (nxt,) = live(client, "strategic-contact")
+    assert nxt.period_start == d("2026-02-06")
+
+
 def test_an_unchanged_firm_is_swept_without_rewriting_anything(mk_client, sweep):
     client = mk_client("key", since=d("2026-01-01"))
     sweep(d("2026-01-02"))

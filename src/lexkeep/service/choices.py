@@ -114,6 +114,11 @@ class DutyStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+#: Statuses of a duty not cancelled (a check constraint ties ``cancelled_on``
+#: to the last one).
+LIVE_STATUSES = (DutyStatus.OPEN, DutyStatus.OVERDUE, DutyStatus.DONE)
+
+
 #: Statuses of a duty still owed.
 PENDING_STATUSES: tuple[str, ...] = (DutyStatus.OPEN, DutyStatus.OVERDUE)
 

@@ -425,9 +425,11 @@ class Duty(models.Model):
         ]
         constraints = [
             # Keyed on ``cancelled_on`` rather than the status, so a duty
-            # turning overdue does not rewrite this index.
+            # turning overdue does not rewrite this index. The rule leads:
+            # whether a rule has any live duty is one lookup, and each
+            # rule's duties, written in client order, are appended together.
             models.UniqueConstraint(
-                fields=["client", "rule", "period_key"],
+                fields=["rule", "client", "period_key"],
                 condition=Q(cancelled_on__isnull=True),
                 name="unique_live_duty_per_period",
             ),

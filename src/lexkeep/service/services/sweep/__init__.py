@@ -105,8 +105,8 @@ def advance(
     Without ``changes`` every owed duty (of ``client_ids``) is matched;
     with them, only the duties derived here and those they name. After the
     first round only every-N-days rules go on, and only their new duties
-    are matched: a satisfied duty opens the next window. ``reminding_at``:
-    see :func:`.derive.derive_duties`.
+    are matched: a satisfied duty opens the next window, and another round
+    runs only if one was. ``reminding_at``: see :func:`.derive.derive_duties`.
     """
     satisfied = 0
     rounds = 0
@@ -114,7 +114,7 @@ def advance(
     current = list(rules)
     while rounds < MAX_ROUNDS:
         before = _last_duty_id()
-        derive_duties(
+        firsts = derive_duties(
             rules=current,
             today=today,
             now=now,
@@ -122,22 +122,27 @@ def advance(
             lookback_days=lookback_days,
             reminding_at=reminding_at,
         )
-        matched = 0
+        reopening = 0
         for rule in current:
+            if rule.pk in firsts:
+                # Derived for the first time: none of its duties can be done.
+                continue
             if rounds == 0 and changes is None:
                 only = None
             elif rounds == 0 and changes is not None:
                 only = changes.duties_to_match(rule, derived_after=before, today=today)
             else:
                 only = Q(pk__gt=before)
-            matched += match_contacts(
+            matched = match_contacts(
                 rules=[rule], today=today, client_ids=client_ids, only=only
             )
+            satisfied += matched
+            if rule.cadence == Cadence.EVERY_N_DAYS:
+                reopening += matched
         rounds += 1
-        satisfied += matched
-        if not matched or not rolling:
+        # Only a satisfied every-N-days duty opens a new window.
+        if not reopening:
             break
-        # Only every-N-days rules start a new window when one is satisfied.
         current = rolling
     return satisfied, rounds
 

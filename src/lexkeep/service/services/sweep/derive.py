@@ -41,12 +41,13 @@ from lexkeep.clients.models import TierChange
 from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import (
     CALENDAR_CADENCES,
+    LIVE_STATUSES,
     Cadence,
     DutyEvent,
     DutyScope,
     DutyStatus,
 )
-from lexkeep.service.models import DutyRule
+from lexkeep.service.models import Duty, DutyRule
 from lexkeep.service.periods import calendar_period
 from lexkeep.service.services.sweep import sql
 from lexkeep.service.services.sweep.scope import (
@@ -107,6 +108,10 @@ def _null_id() -> Cast:
     return Cast(Value(None), output_field=IntegerField())
 
 
+def _no_date() -> Value:
+    return Value(None, output_field=DateField())
+
+
 def _derive_calendar(
     rule: DutyRule,
     *,
@@ -118,34 +123,34 @@ def _derive_calendar(
     period = calendar_period(rule.cadence, today)
     label = period.key.split(":", 1)[1]
     live = live_duties(rule).filter(period_start=period.start)
+    # On the first day of a period (and in a first sweep) no duty of the
+    # period exists yet: one lookup (in the status and due date index, all
+    # the period's duties sharing its due date) spares one per client.
+    started = live.filter(status__in=LIVE_STATUSES, due_date=period.due).exists()
     candidates: QuerySet[Any]
     if rule.scope == DutyScope.MATTER:
-        candidates = (
-            matters_for(rule, client_ids)
-            .exclude(Exists(live.filter(matter_id=OuterRef("pk"))))
-            .annotate(
-                c_client=F("client_id"),
-                c_matter=F("pk"),
-                c_key=Concat(Cast("pk", CharField()), Value(f":{label}")),
-                c_resp=Coalesce("client__owner_id", "supervising_lawyer_id"),
+        candidates = matters_for(rule, client_ids)
+        if started:
+            candidates = candidates.exclude(
+                Exists(live.filter(matter_id=OuterRef("pk")))
             )
+        candidates = candidates.annotate(
+            c_client=F("client_id"),
+            c_matter=F("pk"),
+            c_key=Concat(Cast("pk", CharField()), Value(f":{label}")),
+            c_resp=Coalesce("client__owner_id", "supervising_lawyer_id"),
         )
     else:
-        candidates = (
-            clients_for(rule, client_ids)
-            .exclude(
-                Exists(
-                    live_duties(rule).filter(
-                        client_id=OuterRef("pk"), period_key=period.key
-                    )
-                )
+        candidates = clients_for(rule, client_ids)
+        if started:
+            candidates = candidates.exclude(
+                Exists(live.filter(client_id=OuterRef("pk"), period_key=period.key))
             )
-            .annotate(
-                c_client=F("pk"),
-                c_matter=_null_id(),
-                c_key=Value(period.key),
-                c_resp=F("owner_id"),
-            )
+        candidates = candidates.annotate(
+            c_client=F("pk"),
+            c_matter=_null_id(),
+            c_key=Value(period.key),
+            c_resp=F("owner_id"),
         )
     qs = (
         candidates.order_by("c_client")
@@ -187,6 +192,7 @@ def _derive_rolling(
     now: dt.datetime,
     client_ids: Sequence[int] | None,
     reminding_at: dt.datetime | None,
+    first: bool,
 ) -> None:
     """The next every-N-days duty wherever none is owed (SPEC §4).
 
@@ -194,61 +200,60 @@ def _derive_rolling(
     client entered its tier (or the matter was opened); before any, the
     latest matching contact since then; else that day itself. After a
     contact the window is days 1…N, otherwise days 0…N; due on day N.
+    ``first``: the rule has no live duty yet (see :func:`first_derivations`).
     """
     contacts = matching_contacts(rule, today=today)
     done = live_duties(rule).filter(done_on__isnull=False)
     pending = owed_duties(rule)
+    # ``first``: the rule has no live duty yet, so no client has one owed or
+    # done, and neither needs looking up per client.
     candidates: QuerySet[Any]
     if rule.scope == DutyScope.MATTER:
         entered = sql.local_date(
             Coalesce(_entered("client_id"), F("client__created_at"))
         )
-        candidates = (
-            matters_for(rule, client_ids)
-            .exclude(
+        candidates = matters_for(rule, client_ids)
+        if not first:
+            candidates = candidates.exclude(
                 Exists(
                     pending.filter(
                         client_id=OuterRef("client_id"), matter_id=OuterRef("pk")
                     )
                 )
             )
-            .annotate(
-                c_client=F("client_id"),
-                c_matter=F("pk"),
-                c_resp=Coalesce("client__owner_id", "supervising_lawyer_id"),
-                c_since=Greatest(entered, F("engagement_start")),
-                c_done=_latest(
-                    done.filter(matter_id=OuterRef("pk")), "done_on", DateField()
-                ),
-                # By the matter alone: a contact's matter is always of its
-                # client (the contact service refuses any other) and a matter
-                # never changes client, so the lookup stays in the contacts'
-                # (matter, purpose, day, channel) index.
-                c_contact=_latest(
-                    contacts.filter(matter_id=OuterRef("pk")),
-                    "occurred_on",
-                    DateField(),
-                ),
-            )
+        candidates = candidates.annotate(
+            c_client=F("client_id"),
+            c_matter=F("pk"),
+            c_resp=Coalesce("client__owner_id", "supervising_lawyer_id"),
+            c_since=Greatest(entered, F("engagement_start")),
+            c_done=_no_date()
+            if first
+            else _latest(done.filter(matter_id=OuterRef("pk")), "done_on", DateField()),
+            # By the matter alone: a contact's matter is always of its
+            # client (the contact service refuses any other) and a matter
+            # never changes client, so the lookup stays in the contacts'
+            # (matter, purpose, day, channel) index.
+            c_contact=_latest(
+                contacts.filter(matter_id=OuterRef("pk")), "occurred_on", DateField()
+            ),
         )
     else:
-        candidates = (
-            clients_for(rule, client_ids)
-            .exclude(Exists(pending.filter(client_id=OuterRef("pk"))))
-            .annotate(
-                c_client=F("pk"),
-                c_matter=_null_id(),
-                c_resp=F("owner_id"),
-                c_since=sql.local_date(Coalesce(_entered("pk"), F("created_at"))),
-                c_done=_latest(
-                    done.filter(client_id=OuterRef("pk")), "done_on", DateField()
-                ),
-                c_contact=_latest(
-                    contacts.filter(client_id=OuterRef("pk")),
-                    "occurred_on",
-                    DateField(),
-                ),
+        candidates = clients_for(rule, client_ids)
+        if not first:
+            candidates = candidates.exclude(
+                Exists(pending.filter(client_id=OuterRef("pk")))
             )
+        candidates = candidates.annotate(
+            c_client=F("pk"),
+            c_matter=_null_id(),
+            c_resp=F("owner_id"),
+            c_since=sql.local_date(Coalesce(_entered("pk"), F("created_at"))),
+            c_done=_no_date()
+            if first
+            else _latest(done.filter(client_id=OuterRef("pk")), "done_on", DateField()),
+            c_contact=_latest(
+                contacts.filter(client_id=OuterRef("pk")), "occurred_on", DateField()
+            ),
         )
     inner, inner_params = sql.compiled(
         candidates.values_list(
@@ -400,6 +405,33 @@ def _derive_events(
     sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
 
 
+def first_derivations(rules: Sequence[DutyRule]) -> frozenset[int]:
+    """Return the ids of the every-N-days ``rules`` with no live duty yet.
+
+    Such a rule is derived for the first time (a first sweep, a rule just
+    switched on): no client has a duty of it owed or done, and a duty
+    derived now cannot be satisfied yet. Its window starts after the
+    latest matching contact (or at the tier day, before which there is
+    none), and no contact is dated after today. One lookup per rule, at
+    the head of the live duties' unique index.
+    """
+    rolling = [r.pk for r in rules if r.cadence == Cadence.EVERY_N_DAYS]
+    if not rolling:
+        return frozenset()
+    used = set(
+        DutyRule.objects.filter(
+            pk__in=rolling,
+        )
+        .filter(
+            Exists(
+                Duty.objects.filter(rule_id=OuterRef("pk"), cancelled_on__isnull=True)
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+    return frozenset(pk for pk in rolling if pk not in used)
+
+
 def derive_duties(
     *,
     rules: Sequence[DutyRule],
@@ -408,7 +440,7 @@ def derive_duties(
     client_ids: Sequence[int] | None = None,
     lookback_days: int = 30,
     reminding_at: dt.datetime | None = None,
-) -> None:
+) -> frozenset[int]:
     """Derive the duties owed on ``today`` for ``rules``.
 
     A duty derived already overdue carries ``reminding_at`` as the time of
@@ -416,8 +448,11 @@ def derive_duties(
     transaction (the sweep: :func:`~lexkeep.service.services.reminders.
     send_reminders` lists the duties it derived overdue); otherwise it is
     left for the next sweep's reminder. A calendar duty is of the current
-    period, never overdue when derived.
+    period, never overdue when derived. Return the every-N-days rules
+    derived here for the first time (:func:`first_derivations`): none of
+    their new duties can be done yet.
     """
+    firsts = first_derivations(rules)
     for rule in rules:
         if rule.cadence in CALENDAR_CADENCES:
             _derive_calendar(rule, today=today, now=now, client_ids=client_ids)
@@ -428,6 +463,7 @@ def derive_duties(
                 now=now,
                 client_ids=client_ids,
                 reminding_at=reminding_at,
+                first=rule.pk in firsts,
             )
         elif rule.cadence == Cadence.EVENT:
             _derive_events(
@@ -438,3 +474,4 @@ def derive_duties(
                 lookback_days=lookback_days,
                 reminding_at=reminding_at,
             )
+    return firsts
