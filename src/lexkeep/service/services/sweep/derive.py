@@ -108,8 +108,8 @@ def _null_id() -> Cast:
     return Cast(Value(None), output_field=IntegerField())
 
 
-def _no_date() -> Value:
-    return Value(None, output_field=DateField())
+def _no_date() -> Cast:
+    return Cast(Value(None), output_field=DateField())
 
 
 def _derive_calendar(
@@ -124,9 +124,17 @@ def _derive_calendar(
     label = period.key.split(":", 1)[1]
     live = live_duties(rule).filter(period_start=period.start)
     # On the first day of a period (and in a first sweep) no duty of the
-    # period exists yet: one lookup (in the status and due date index, all
-    # the period's duties sharing its due date) spares one per client.
-    started = live.filter(status__in=LIVE_STATUSES, due_date=period.due).exists()
+    # period exists yet: one lookup spares one per client. It reads the
+    # (status, due date) index, where the period's duties share one due
+    # date; it names the live statuses rather than ``cancelled_on``, so the
+    # unique index of live duties (every period of the rule) cannot serve
+    # it. Only a shortcut: the unique index ignores any duty written twice.
+    started = Duty.objects.filter(
+        rule=rule,
+        status__in=LIVE_STATUSES,
+        due_date=period.due,
+        period_start=period.start,
+    ).exists()
     candidates: QuerySet[Any]
     if rule.scope == DutyScope.MATTER:
         candidates = matters_for(rule, client_ids)
