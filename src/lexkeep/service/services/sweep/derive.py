@@ -208,13 +208,12 @@ def _derive_rolling(
     client entered its tier (or the matter was opened); before any, the
     latest matching contact since then; else that day itself. After a
     contact the window is days 1…N, otherwise days 0…N; due on day N.
-    ``first``: the rule has no live duty yet (see :func:`first_derivations`).
+    ``first``: the rule has no live duty yet (:func:`first_derivations`), so
+    no client has one owed or done, and neither is looked up per client.
     """
     contacts = matching_contacts(rule, today=today)
     done = live_duties(rule).filter(done_on__isnull=False)
     pending = owed_duties(rule)
-    # ``first``: the rule has no live duty yet, so no client has one owed or
-    # done, and neither needs looking up per client.
     candidates: QuerySet[Any]
     if rule.scope == DutyScope.MATTER:
         entered = sql.local_date(
