@@ -165,6 +165,44 @@ def test_a_second_round_runs_only_when_a_rolling_duty_was_done(mk_client, sweep)
     assert nxt.period_start == d("2026-02-06")
 
 
+def test_a_first_sweep_matches_what_it_derives_and_what_was_owed_before(
+    mk_client, sweep
+):
+    """A first sweep satisfies the month's new duties whose client had a
+    matching contact this month, and no other; a duty owed before the
+    sweep (last month's, derived without one) is matched in its own month,
+    whatever this month holds."""
+    from lexkeep.service.models import Duty
+
+    rule = DutyRule.objects.get(code="key-email-summary")
+    sent = mk_client("key", since=d("2026-01-01"))
+    silent = mk_client("key", since=d("2026-01-01"))
+    earlier = mk_client("key", since=d("2026-01-01"))
+    for client in (sent, silent, earlier):
+        _import_contact(client, "email", d("2026-02-03"))  # no summary
+    summary = _import_contact(sent, "email", d("2026-02-10"), purpose="email_summary")
+    january = Duty.objects.create(
+        client=earlier,
+        rule=rule,
+        period_key="0:2026-01",
+        period_start=d("2026-01-01"),
+        due_date=d("2026-01-31"),
+        status="overdue",
+        responsible=earlier.owner,
+    )
+    late = _import_contact(earlier, "email", d("2026-01-20"), purpose="email_summary")
+    assert ServicePolicy.objects.filter(swept_at__isnull=False).count() == 0
+    sweep(d("2026-02-15"))
+    done = {
+        x.client_id: x.satisfied_by_id
+        for x in Duty.objects.filter(rule=rule, status="done")
+    }
+    assert done == {sent.pk: summary.pk, earlier.pk: late.pk}
+    january.refresh_from_db()
+    assert (january.status, january.done_on) == ("done", d("2026-01-20"))
+    assert [x.status for x in duties(silent, "key-email-summary")] == ["open"]
+
+
 def test_an_unchanged_firm_is_swept_without_rewriting_anything(mk_client, sweep):
     client = mk_client("key", since=d("2026-01-01"))
     sweep(d("2026-01-02"))

@@ -88,11 +88,16 @@ class Changes:
 
     def duties_to_match(
         self, rule: DutyRule, *, derived_after: int, today: dt.date
-    ) -> Q | None:
-        """Return which owed duties of ``rule`` need matching (None: all)."""
-        if self.first or rule.pk in self.rematch:
-            return None
+    ) -> Q:
+        """Return which owed duties of ``rule`` need matching.
+
+        In a first sweep, or for a rule changed since the last, every owed
+        duty written before this derivation; of those derived now, only
+        the ones a contact could satisfy (:func:`.match.derived_worth_matching`).
+        """
         fresh = derived_worth_matching(rule, derived_after=derived_after, today=today)
+        if self.first or rule.pk in self.rematch:
+            return fresh | Q(pk__lte=derived_after)
         contacts = Contact.objects.filter(self.new_contacts(today))
         if not contacts.exists():
             return fresh
