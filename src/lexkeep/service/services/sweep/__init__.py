@@ -114,7 +114,7 @@ def advance(
     current = list(rules)
     while rounds < MAX_ROUNDS:
         before = _last_duty_id()
-        firsts = derive_duties(
+        derived = derive_duties(
             rules=current,
             today=today,
             now=now,
@@ -124,13 +124,18 @@ def advance(
         )
         reopening = 0
         for rule in current:
-            if rule.pk in firsts:
+            if rule.pk in derived.firsts:
                 # Derived for the first time: none of its duties can be done.
                 continue
             if rounds == 0 and changes is None:
                 only = None
             elif rounds == 0 and changes is not None:
-                only = changes.duties_to_match(rule, derived_after=before, today=today)
+                only = changes.duties_to_match(
+                    rule,
+                    derived_after=before,
+                    today=today,
+                    written=derived.written.get(rule.pk),
+                )
             else:
                 only = Q(pk__gt=before)
             matched = match_contacts(

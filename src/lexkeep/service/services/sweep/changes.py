@@ -87,7 +87,12 @@ class Changes:
         return self.first or self.matters().exists()
 
     def duties_to_match(
-        self, rule: DutyRule, *, derived_after: int, today: dt.date
+        self,
+        rule: DutyRule,
+        *,
+        derived_after: int,
+        today: dt.date,
+        written: int | None = None,
     ) -> Q:
         """Return which owed duties of ``rule`` need matching.
 
@@ -95,7 +100,9 @@ class Changes:
         duty written before this derivation; of those derived now, only
         the ones a contact could satisfy (:func:`.match.derived_worth_matching`).
         """
-        fresh = derived_worth_matching(rule, derived_after=derived_after, today=today)
+        fresh = derived_worth_matching(
+            rule, derived_after=derived_after, today=today, written=written
+        )
         if self.first or rule.pk in self.rematch:
             return fresh | Q(pk__lte=derived_after)
         contacts = Contact.objects.filter(self.new_contacts(today))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -118,8 +119,11 @@ def _derive_calendar(
     today: dt.date,
     now: dt.datetime,
     client_ids: Sequence[int] | None,
-) -> None:
-    """The current calendar period's duty of every client (or matter)."""
+) -> int | None:
+    """The current calendar period's duty of every client (or matter).
+
+    Return the number written (``None`` if the driver cannot tell).
+    """
     period = calendar_period(rule.cadence, today)
     label = period.key.split(":", 1)[1]
     live = live_duties(rule).filter(period_start=period.start)
@@ -190,7 +194,7 @@ def _derive_calendar(
         )
     )
     select, params = sql.compiled(qs)
-    sql.insert_duties(_COLUMNS, select, params)
+    return sql.insert_duties(_COLUMNS, select, params)
 
 
 def _derive_rolling(
@@ -439,6 +443,17 @@ def first_derivations(rules: Sequence[DutyRule]) -> frozenset[int]:
     return frozenset(pk for pk in rolling if pk not in used)
 
 
+@dataclass(frozen=True)
+class Derived:
+    """What :func:`derive_duties` did."""
+
+    #: The every-N-days rules derived for the first time
+    #: (:func:`first_derivations`): none of their new duties can be done yet.
+    firsts: frozenset[int]
+    #: Duties written per calendar rule, as the driver counted them.
+    written: dict[int, int]
+
+
 def derive_duties(
     *,
     rules: Sequence[DutyRule],
@@ -447,7 +462,7 @@ def derive_duties(
     client_ids: Sequence[int] | None = None,
     lookback_days: int = 30,
     reminding_at: dt.datetime | None = None,
-) -> frozenset[int]:
+) -> Derived:
     """Derive the duties owed on ``today`` for ``rules``.
 
     A duty derived already overdue carries ``reminding_at`` as the time of
@@ -455,14 +470,15 @@ def derive_duties(
     transaction (the sweep: :func:`~lexkeep.service.services.reminders.
     send_reminders` lists the duties it derived overdue); otherwise it is
     left for the next sweep's reminder. A calendar duty is of the current
-    period, never overdue when derived. Return the every-N-days rules
-    derived here for the first time (:func:`first_derivations`): none of
-    their new duties can be done yet.
+    period, never overdue when derived.
     """
     firsts = first_derivations(rules)
+    written: dict[int, int] = {}
     for rule in rules:
         if rule.cadence in CALENDAR_CADENCES:
-            _derive_calendar(rule, today=today, now=now, client_ids=client_ids)
+            count = _derive_calendar(rule, today=today, now=now, client_ids=client_ids)
+            if count is not None:
+                written[rule.pk] = count
         elif rule.cadence == Cadence.EVERY_N_DAYS:
             _derive_rolling(
                 rule,
@@ -481,4 +497,4 @@ def derive_duties(
                 lookback_days=lookback_days,
                 reminding_at=reminding_at,
             )
-    return firsts
+    return Derived(firsts=firsts, written=written)

@@ -17,9 +17,11 @@ from lexkeep.service.periods import calendar_period
 from lexkeep.service.services.sweep.scope import matching_contacts, owed_duties
 
 
-def derived_worth_matching(rule: DutyRule, *, derived_after: int, today: dt.date) -> Q:
+def derived_worth_matching(
+    rule: DutyRule, *, derived_after: int, today: dt.date, written: int | None = None
+) -> Q:
     """Return the duties of ``rule`` derived after id ``derived_after`` that a
-    logged contact could satisfy.
+    logged contact could satisfy (``written``: how many were, if known).
 
     A calendar duty derived now is of the current period, so only a client
     with a matching contact since the period began can have one done. On
@@ -33,8 +35,11 @@ def derived_worth_matching(rule: DutyRule, *, derived_after: int, today: dt.date
         return fresh
     start = calendar_period(rule.cadence, today).start
     in_period = matching_contacts(rule, today=today).filter(occurred_on__gte=start)
-    derived = Duty.objects.filter(fresh, rule=rule).order_by()
-    new_duties = derived.count()
+    new_duties = (
+        Duty.objects.filter(fresh, rule=rule).order_by().count()
+        if written is None
+        else written
+    )
     if not new_duties:
         return fresh
     if in_period.order_by()[:new_duties].count() >= new_duties:

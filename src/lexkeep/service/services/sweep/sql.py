@@ -176,14 +176,14 @@ def insert_duties(
     *,
     cte: str = "",
     cte_params: Sequence[Any] = (),
-) -> None:
+) -> int | None:
     """Insert the rows of ``select_sql`` as duties, ignoring live duplicates.
 
     ``cte`` (``name AS MATERIALIZED (…)``) is evaluated once before the
     select, so the correlated lookups it holds run once per row however
-    often the select refers to their results. (The driver's row count is
-    not reliable for a statement that starts with ``WITH``; callers count
-    rows by id instead.)
+    often the select refers to their results. Return the number of rows
+    written, or ``None`` with a ``cte``: the driver's row count is not
+    reliable for a statement that starts with ``WITH``.
     """
     from lexkeep.service.models import Duty
 
@@ -196,3 +196,5 @@ def insert_duties(
         sql = f"{head}INSERT INTO {table} ({cols}) {select_sql} ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*cte_params, *params])
+        written = cursor.rowcount
+    return None if cte or written < 0 else int(written)
