@@ -429,16 +429,11 @@ def first_derivations(rules: Sequence[DutyRule]) -> frozenset[int]:
     rolling = [r.pk for r in rules if r.cadence == Cadence.EVERY_N_DAYS]
     if not rolling:
         return frozenset()
+    live = Duty.objects.filter(rule_id=OuterRef("pk"), cancelled_on__isnull=True)
     used = set(
-        DutyRule.objects.filter(
-            pk__in=rolling,
+        DutyRule.objects.filter(Exists(live), pk__in=rolling).values_list(
+            "pk", flat=True
         )
-        .filter(
-            Exists(
-                Duty.objects.filter(rule_id=OuterRef("pk"), cancelled_on__isnull=True)
-            )
-        )
-        .values_list("pk", flat=True)
     )
     return frozenset(pk for pk in rolling if pk not in used)
 
