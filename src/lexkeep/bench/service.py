@@ -298,9 +298,9 @@ def _page_cache(*, warm: bool) -> None:
 
 
 def _sweep_in_fresh_process(
-    *, trace: bool, today: dt.date = TODAY, cache: str = "warm"
+    *, trace: bool, today: dt.date = TODAY, warm: bool = True
 ) -> dict[str, Any]:
-    _page_cache(warm=cache == "warm")
+    _page_cache(warm=warm)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lexkeep.settings"}
     result = subprocess.run(  # noqa: S603
         [
@@ -380,8 +380,9 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
         _reset()
         connection.close()
         firsts.append(_sweep_in_fresh_process(trace=False))
-    walls = sorted(f["wall"] for f in firsts)
-    first = sorted(firsts, key=lambda f: f["wall"])[len(firsts) // 2]
+    firsts.sort(key=lambda f: f["wall"])
+    walls = [f["wall"] for f in firsts]
+    first = firsts[len(firsts) // 2]
     second = _sweep_in_fresh_process(trace=False)
     day_contacts = max(total_contacts // 365, 1)
     logged = _log_day(NEXT_DAY, day_contacts)
@@ -401,7 +402,7 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
     if _database_files():
         _reset()
         connection.close()
-        cold = _sweep_in_fresh_process(trace=False, cache="cold")
+        cold = _sweep_in_fresh_process(trace=False, warm=False)
 
     sql, params = _overdue_sql()
     samples = []
