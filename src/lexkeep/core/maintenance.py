@@ -12,6 +12,7 @@ keeps its own statistics: nothing to do there.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 #: Rows of each index SQLite samples when it analyses (``PRAGMA analysis_limit``).
 ANALYSIS_LIMIT = 1000
@@ -31,3 +32,24 @@ def database_optimize() -> dict[str, str]:
             return {"database": "sqlite", "done": "analyze"}
         cursor.execute("PRAGMA optimize")
     return {"database": "sqlite", "done": "optimize"}
+
+
+def analyse_new_index(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
+    """Give ``table``'s indexes statistics, if the database has any.
+
+    For migrations that add an index on SQLite: next to analysed indexes,
+    one without statistics is costed by default guesses, which can make the
+    planner prefer it where another index is far better. A database never
+    analysed is left so (its planner guesses alike for every index).
+    """
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+        )
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

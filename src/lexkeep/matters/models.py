@@ -214,6 +214,8 @@ class Hearing(models.Model):
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
         ordering = ["scheduled_at"]
+        # The service sweep reads the hearings of the coming year by date.
+        indexes = [models.Index(fields=["scheduled_at"])]
 
     def __str__(self) -> str:
         return f"{self.matter} @ {self.scheduled_at:%Y-%m-%d %H:%M}"

@@ -38,7 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 from django.utils import timezone
 
-from lexkeep.clients.models import TierChange
+from lexkeep.clients.models import Client, TierChange
 from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import (
     CALENDAR_CADENCES,
@@ -316,7 +316,16 @@ def _event_candidates(
         zone = timezone.get_current_timezone()
         hearings = Hearing.objects.annotate(day=sql.local_date("scheduled_at"))
         if rule.tier:
-            hearings = hearings.filter(matter__client__tier=rule.tier)
+            # A test per hearing, not a join condition: joined, the tier
+            # (four clients in five) would drive the plan, and every open
+            # matter of the tier would be looked at for its hearings.
+            hearings = hearings.filter(
+                Exists(
+                    Client.objects.filter(
+                        pk=OuterRef("matter__client_id"), tier=rule.tier
+                    )
+                )
+            )
         if client_ids is not None:
             hearings = hearings.filter(matter__client_id__in=client_ids)
         start_at = dt.datetime.combine(earliest, dt.time.min, tzinfo=zone)

@@ -1,0 +1,127 @@
+"""How the sweep reads what it reads, on SQLite (EXPLAIN QUERY PLAN).
+
+A firm's sweep stays fast only while its statements read the right index.
+These tests read the plans SQLite chooses for the statements a sweep
+actually runs: on a database without the planner's statistics (a new
+firm's, before its first daily analysis) and on one whose statistics are
+those of the benchmark firm (100,000 clients, 500,000 matters, 2,000,000
+contacts, 400,000 duties), as ``ANALYZE`` wrote them there. A handful of
+rows under firm-scale statistics is planned as the firm would be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from tests.service.conftest import d
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "sqlite", reason="SQLite query plans (EXPLAIN QUERY PLAN)"
+    ),
+]
+
+TODAY = d("2026-06-10")
+
+#: ``sqlite_stat1`` of the benchmark firm (``lexkeep bench service``) for
+#: the tables the sweep reads: (table, index, statistics).
+FIRM_STATISTICS = [
+    ("clients_client", "client_list_tier_type", "100000 33334 11112 1 1"),
+    ("clients_client", "clients_cli_tier_f99f8e_idx", "100000 33334 1"),
+    ("clients_client", "clients_cli_owner_i_ae608d_idx", "100000 455 1"),
+    ("clients_client", "clients_client_owner_id_528b5ecf", "100000 455"),
+    ("clients_tierchange", "clients_tierchange_client_id_50839135", "100000 1"),
+    ("matters_matter", "matter_client_status_idx", "500000 6 3 1 1"),
+    ("matters_matter", "matter_list_order", "500000 137 1"),
+    ("matters_matter", "matter_list_status_order", "500000 250000 69 1"),
+    ("matters_matter", "matters_mat_status_824f5c_idx", "500000 250000 83334"),
+    ("matters_matter", "matters_matter_client_id_291a8659", "500000 6"),
+    ("matters_matter", "matters_matter_filing_date_ee757320", "500000 20"),
+    ("matters_matter", "matters_matter_judgment_date_32b53605", "500000 20"),
+    ("matters_hearing", "matters_hearing_matter_id_a7cc7235", "200000 2"),
+    ("matters_hearing", "matters_hea_schedul_cc0d36_idx", "200000 2"),
+    ("service_contact", "service_con_channel_9fef37_idx", "2135280 1001 251"),
+    ("service_contact", "service_con_client__5d6ad8_idx", "1723275 21 6 1"),
+    ("service_contact", "service_con_client__67d19a_idx", "2134146 21 5 1"),
+    ("service_contact", "service_con_client__7a630d_idx", "1827306 21 1"),
+    ("service_contact", "service_con_directi_224ac8_idx", "1984140 1001 1001"),
+    ("service_contact", "service_con_matter__48d26b_idx", "2041020 4 3"),
+    ("service_contact", "service_con_occurre_7d9e3b_idx", "1967886 1001"),
+    ("service_contact", "service_con_recorde_f51bf2_idx", "1965452 9"),
+    ("service_contact", "service_con_user_id_12abb8_idx", "2174640 1001 9"),
+    ("service_contact", "service_contact_flagged_idx", "76110 201"),
+    ("service_contact", "service_contact_purpose_day", "1421280 1001 201 31 1"),
+    ("service_contact", "service_contact_purpose_idx", "175628 2 2 1 1"),
+    ("service_duty", "service_dut_client__7584d2_idx", "406911 5 2"),
+    ("service_duty", "service_dut_respons_4c27f7_idx", "406911 1850 9"),
+    ("service_duty", "service_dut_status_fe2506_idx", "406911 135637 1083"),
+    ("service_duty", "service_duty_matter_rule_idx", "160078 1 1"),
+    ("service_duty", "service_duty_owed_idx", "401363 40137 2 1"),
+    ("service_duty", "unique_live_duty_per_period", "406911 40692 2 1"),
+]
+
+
+@pytest.fixture(params=["no statistics", "firm statistics"])
+def statistics(request) -> str:
+    """Plan on a database without statistics, and on one with the firm's."""
+    if request.param == "firm statistics":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE sqlite_schema")  # creates sqlite_stat1
+            cursor.execute("DELETE FROM sqlite_stat1")
+            cursor.executemany(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+                FIRM_STATISTICS,
+            )
+            cursor.execute("ANALYZE sqlite_schema")  # the planner reloads them
+    return str(request.param)
+
+
+def _plans_of_a_sweep(
+    sweep: Callable[..., Any], today: dt.date
+) -> list[tuple[str, list[str]]]:
+    """Sweep on ``today``; return each statement with SQLite's plan for it.
+
+    The plan is read just before the statement runs, on the same
+    connection and in the same transaction.
+    """
+    seen: list[tuple[str, list[str]]] = []
+
+    def explain(execute, sql, params, many, context):
+        verb = sql.lstrip()[:6].upper()
+        if not many and verb in {"SELECT", "WITH B", "INSERT", "UPDATE"}:
+            cursor = context["cursor"]
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            seen.append((sql, [str(row[-1]) for row in cursor.fetchall()]))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explain):
+        sweep(today)
+    return seen
+
+
+def _only(seen: list[tuple[str, list[str]]], *fragments: str) -> list[str]:
+    plans = [plan for sql, plan in seen if all(f in sql for f in fragments)]
+    assert len(plans) == 1, [sql[:120] for sql, _plan in seen if fragments[0] in sql]
+    return plans[0]
+
+
+def test_hearing_duties_read_the_coming_hearings_by_date(
+    statistics, mk_client, mk_matter, hearing, sweep
+):
+    """Only the year's hearings are read, through their date index; the
+    ordinary tier (most clients) does not drive the lookup."""
+    for _ in range(3):
+        client = mk_client("ordinary")
+        hearing(mk_matter(client), TODAY + dt.timedelta(days=20))
+    seen = _plans_of_a_sweep(sweep, TODAY)
+    plan = _only(seen, "INSERT", '"matters_hearing"')
+    reads = [step for step in plan if "matters_hearing" in step]
+    assert reads, plan
+    assert all("scheduled_at" in step or "schedul" in step for step in reads), plan
+    assert not any("clients_client" in step and "tier" in step for step in plan), plan
