@@ -125,3 +125,19 @@ def test_hearing_duties_read_the_coming_hearings_by_date(
     assert reads, plan
     assert all("scheduled_at" in step or "schedul" in step for step in reads), plan
     assert not any("clients_client" in step and "tier" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("statistics", ["firm statistics"], indirect=True)
+def test_progress_notices_are_read_in_client_order_without_a_sort(
+    statistics, mk_client, mk_matter, sweep
+):
+    """Open matters come in client order from the (client, status) index,
+    so the new notices are written in that order without sorting them.
+    (Without statistics SQLite reads them by status and sorts them: a new
+    firm's few matters.)"""
+    for _ in range(3):
+        mk_matter(mk_client("ordinary"))
+    seen = _plans_of_a_sweep(sweep, TODAY)
+    plan = _only(seen, "INSERT", '"matters_matter"', "c_contact")
+    assert any("matter_client_status_idx" in step for step in plan), plan
+    assert not any("TEMP B-TREE" in step for step in plan), plan

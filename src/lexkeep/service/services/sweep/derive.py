@@ -266,6 +266,17 @@ def _derive_rolling(
                 contacts.filter(client_id=OuterRef("pk")), "occurred_on", DateField()
             ),
         )
+    # Rows are written in client order (see the module docstring). Open
+    # matters are put in that order as they are read: the (client, status)
+    # index, scanned whole, yields it, and costs less than a lookup per
+    # client of the tier followed by a sort (160,000 matters: a third less).
+    # They are read back from the materialised table as they were written,
+    # so the select below does not sort them again. A tier's clients are
+    # fewer: they are looked up by tier and the select sorts them.
+    if rule.scope == DutyScope.MATTER:
+        candidates, order = candidates.order_by("c_client"), ""
+    else:
+        candidates, order = candidates.order_by(), " ORDER BY a.client_id"
     inner, inner_params = sql.compiled(
         candidates.values_list(
             "c_client", "c_matter", "c_resp", "c_since", "c_done", "c_contact"
@@ -291,7 +302,7 @@ def _derive_rolling(
     stamp, stamp_params = sql.overdue_stamp(due, today, reminding_at)
     select = (
         f"SELECT a.client_id, a.matter_id, NULL, %s, {key}, {start}, {due}, NULL, "  # noqa: S608
-        f"{status}, a.resp, '', %s, {stamp} FROM a ORDER BY a.client_id"
+        f"{status}, a.resp, '', %s, {stamp} FROM a{order}"
     )
     params = [rule.pk, *status_params, sql.datetime_param(now), *stamp_params]
     sql.insert_duties(_COLUMNS, select, params, cte=cte, cte_params=inner_params)
