@@ -141,3 +141,16 @@ def test_progress_notices_are_read_in_client_order_without_a_sort(
     plan = _only(seen, "INSERT", '"matters_matter"', "c_contact")
     assert any("matter_client_status_idx" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def test_the_overdue_digest_reads_the_new_duties_by_id(
+    statistics, mk_client, mk_matter, sweep
+):
+    """The duties a sweep derived overdue are its last rows: read by id,
+    not through the firm's overdue duties or every responsible user's."""
+    for _ in range(3):
+        mk_matter(mk_client("ordinary", since=d("2026-01-01")))
+    seen = _plans_of_a_sweep(sweep, TODAY)
+    plan = _only(seen, "ROW_NUMBER() OVER")
+    reads = [step for step in plan if "service_duty" in step]
+    assert reads == ["SEARCH service_duty USING INTEGER PRIMARY KEY (rowid>?)"], plan
