@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.service.conftest import d
+from lexkeep.service.models import Contact
+from tests.service.conftest import at, d
 
 pytestmark = [
     pytest.mark.django_db,
@@ -154,3 +155,34 @@ def test_the_overdue_digest_reads_the_new_duties_by_id(
     plan = _only(seen, "ROW_NUMBER() OVER")
     reads = [step for step in plan if "service_duty" in step]
     assert reads == ["SEARCH service_duty USING INTEGER PRIMARY KEY (rowid>?)"], plan
+
+
+def test_matching_reads_the_period_contacts_from_the_index_alone(
+    statistics, firm, mk_client, sweep
+):
+    """Which clients had a contact of a calendar rule's purpose and channels
+    in the period is read from the contacts' purpose index alone."""
+    for _ in range(3):
+        client = mk_client("key")
+        Contact.objects.create(
+            client=client,
+            channel="email",
+            direction="out",
+            purpose="email_summary",
+            user=client.owner,
+            occurred_at=at(TODAY),
+            occurred_on=TODAY,
+            summary="月度邮件",
+            recorded_by=client.owner,
+        )
+    seen = _plans_of_a_sweep(sweep, TODAY)
+    counts = [
+        plan
+        for sql, plan in seen
+        if sql.startswith("SELECT COUNT(*)") and '"service_contact"' in sql
+    ]
+    assert counts
+    for plan in counts:
+        assert any(
+            "COVERING INDEX service_contact_purpose_day" in step for step in plan
+        ), plan

@@ -243,7 +243,13 @@ class Contact(models.Model):
             # The firm's whole log filtered by channel, purpose or direction,
             # newest first: read in order from the index and cut at the page.
             models.Index(fields=["channel", "occurred_on"]),
-            models.Index(fields=["purpose", "occurred_on"]),
+            # It also holds the channel and the client: which clients had a
+            # contact of a duty's purpose and channels in a period (the
+            # sweep's matching of a calendar rule) is read from it alone.
+            models.Index(
+                fields=["purpose", "occurred_on", "channel", "client"],
+                name="service_contact_purpose_day",
+            ),
             models.Index(fields=["direction", "occurred_on"]),
             # Contacts over personal WeChat or QQ, by day (the reports and
             # dashboards count them): a few in a hundred.
