@@ -94,8 +94,8 @@ def _plans_of_a_sweep(
     seen: list[tuple[str, list[str]]] = []
 
     def explain(execute, sql, params, many, context):
-        verb = sql.lstrip()[:6].upper()
-        if not many and verb in {"SELECT", "WITH B", "INSERT", "UPDATE"}:
+        verb = sql.lstrip().upper()
+        if not many and verb.startswith(("SELECT", "WITH", "INSERT", "UPDATE")):
             cursor = context["cursor"]
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             seen.append((sql, [str(row[-1]) for row in cursor.fetchall()]))
@@ -147,14 +147,22 @@ def test_progress_notices_are_read_in_client_order_without_a_sort(
 def test_the_overdue_digest_reads_the_new_duties_by_id(
     statistics, mk_client, mk_matter, sweep
 ):
-    """The duties a sweep derived overdue are its last rows: read by id,
-    not through the firm's overdue duties or every responsible user's."""
+    """The duties a sweep derived overdue are its last rows: they are
+    counted per user by id, not through the firm's overdue duties or every
+    responsible user's; each user's earliest are then read in order from
+    the (responsible, due date) index, not sorted."""
     for _ in range(3):
         mk_matter(mk_client("ordinary", since=d("2026-01-01")))
     seen = _plans_of_a_sweep(sweep, TODAY)
-    plan = _only(seen, "ROW_NUMBER() OVER")
-    reads = [step for step in plan if "service_duty" in step]
-    assert reads == ["SEARCH service_duty USING INTEGER PRIMARY KEY (rowid>?)"], plan
+    plan = _only(seen, "WITH u AS MATERIALIZED")
+    counted = [step for step in plan if step.startswith("SEARCH service_duty")]
+    assert counted == ["SEARCH service_duty USING INTEGER PRIMARY KEY (rowid>?)"], plan
+    assert any(
+        step.startswith("SEARCH x USING INDEX service_dut_respons_")
+        and "(responsible_id=? AND due_date>?)" in step
+        for step in plan
+    ), plan
+    assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
 
 
 def test_matching_reads_the_period_contacts_from_the_index_alone(
