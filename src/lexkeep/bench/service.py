@@ -2,7 +2,10 @@
 
 On the generated firm (``lexkeep.bench.generate``) plus ``contacts`` logged
 contacts over the year before the benchmark day (bulk inserts of valid
-rows), run the sweep (:func:`lexkeep.service.services.sweep.sweep_duties`)
+rows), and the dates of its litigation (filings, a hearing of each open
+matter within two months back and six ahead, judgments; see
+:func:`_prepare_events`), run the sweep
+(:func:`lexkeep.service.services.sweep.sweep_duties`)
 from an empty duty table and report:
 
 * its wall time (median and slowest of :data:`FIRST_RUNS` runs, each from
@@ -49,8 +52,10 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from lexkeep.bench.harness import Measurement, Report
+from lexkeep.clients.choices import Domain
 from lexkeep.clients.models import Client
-from lexkeep.matters.models import Matter
+from lexkeep.core.maintenance import database_optimize
+from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import NON_COMPLIANT_CHANNELS
 from lexkeep.service.models import (
     Contact,
@@ -169,6 +174,66 @@ def generate_contacts(total: int, *, seed: int = 4) -> int:
     return made
 
 
+#: A litigation matter is filed this many days after its engagement starts,
+#: and judged this many days before it closes.
+FILED_AFTER_DAYS = 45
+JUDGED_BEFORE_CLOSE_DAYS = 15
+#: Each open litigation matter has one hearing, on a day spread over this
+#: many days from HEARINGS_FROM days before TODAY (past hearings included).
+HEARINGS_SPREAD_DAYS = 240
+HEARINGS_FROM = -60
+
+
+def _hearing_day(matter_id: int) -> dt.date:
+    offset = (matter_id * 7919) % HEARINGS_SPREAD_DAYS + HEARINGS_FROM
+    return TODAY + dt.timedelta(days=offset)
+
+
+def _prepare_events() -> None:
+    """Give the firm's litigation the dates its event duties follow, once.
+
+    Every litigation matter is filed :data:`FILED_AFTER_DAYS` after its
+    engagement starts; a closed one was judged
+    :data:`JUDGED_BEFORE_CLOSE_DAYS` before it closed; an open one has a
+    hearing (:func:`_hearing_day`). The risk notices, hearing
+    confirmations and judgment explanations of the ordinary tier then
+    follow from them, as in a firm whose litigation is a third of its work.
+    """
+    if Hearing.objects.exists():
+        return
+    from lexkeep.service.services.sweep.sql import add_days
+
+    table = connection.ops.quote_name(Matter._meta.db_table)
+    litigation = Domain.LITIGATION.value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET filing_date = "  # noqa: S608 - fixed SQL, values bound
+            f"{add_days('engagement_start', FILED_AFTER_DAYS)} WHERE domain = %s",
+            [litigation],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET judgment_date = "  # noqa: S608 - fixed SQL, values bound
+            f"{add_days('business_end_date', -JUDGED_BEFORE_CLOSE_DAYS)} "
+            "WHERE domain = %s AND status = %s",
+            [litigation, Matter.Status.CLOSED.value],
+        )
+        open_litigation = Matter.objects.filter(
+            domain=litigation, status=Matter.Status.OPEN
+        ).values_list("pk", flat=True)
+        Hearing.objects.bulk_create(
+            (
+                Hearing(
+                    matter_id=pk,
+                    scheduled_at=_aware(_hearing_day(pk), 30),
+                    location="北京市海淀区人民法院",
+                )
+                for pk in open_litigation.iterator(chunk_size=BATCH)
+            ),
+            batch_size=2000,
+        )
+    database_optimize()
+
+
 def _prepare_firm() -> None:
     """Date every client's entry into its tier a year back (no tier records),
     and the duty rules' last change too: the firm has run under them all
@@ -178,6 +243,7 @@ def _prepare_firm() -> None:
         created_at=_aware(SINCE, 180)
     )
     DutyRule.objects.update(updated_at=_aware(SINCE, 0))
+    _prepare_events()
 
 
 #: How often the first sweep is measured (the report gives the median and
@@ -361,7 +427,60 @@ def _overdue_sql() -> tuple[str, list[Any]]:
             )
             params += [rule.tier, *rule.channels, *purpose_params, since, today, since]
             params += [limit]
-    return "SELECT " + " + ".join(parts), params
+    parts_events, params_events = _overdue_events_sql()
+    return "SELECT " + " + ".join(parts + parts_events), params + params_events
+
+
+def _overdue_events_sql() -> tuple[list[str], list[Any]]:
+    """The event duties a first sweep derives already overdue, counted.
+
+    An event from ``event_lookback_days`` back is derived; its duty is
+    overdue when the event day plus the rule's offset lies before TODAY.
+    No generated contact has an event duty's purpose, so none is done.
+    """
+    from django.utils import timezone
+
+    ops = connection.ops
+    lookback = ServicePolicy.objects.get().event_lookback_days
+    earliest = TODAY - dt.timedelta(days=lookback)
+    zone = timezone.get_default_timezone()
+    parts: list[str] = []
+    params: list[Any] = []
+    for rule in DutyRule.objects.filter(active=True, cadence="event"):
+        # Overdue: event day + offset < TODAY, i.e. event day <= last.
+        last = TODAY - dt.timedelta(days=int(rule.offset_days) + 1)
+        if last < earliest:
+            continue
+        tier = " AND c.tier = %s" if rule.tier else ""
+        tier_params = [rule.tier] if rule.tier else []
+        if rule.event == "hearing":
+            parts.append(
+                "(SELECT COUNT(*) FROM matters_hearing h JOIN matters_matter m "
+                "ON m.id = h.matter_id JOIN clients_client c ON c.id = m.client_id "
+                f"WHERE h.scheduled_at >= %s AND h.scheduled_at <= %s{tier})"
+            )
+            params += [
+                ops.adapt_datetimefield_value(
+                    dt.datetime.combine(earliest, dt.time.min, tzinfo=zone)
+                ),
+                ops.adapt_datetimefield_value(
+                    dt.datetime.combine(last, dt.time.max, tzinfo=zone)
+                ),
+                *tier_params,
+            ]
+        else:
+            column = "filing_date" if rule.event == "filing" else "judgment_date"
+            parts.append(
+                "(SELECT COUNT(*) FROM matters_matter m JOIN clients_client c "
+                f"ON c.id = m.client_id WHERE m.{column} >= %s "
+                f"AND m.{column} <= %s{tier})"
+            )
+            params += [
+                ops.adapt_datefield_value(earliest),
+                ops.adapt_datefield_value(last),
+                *tier_params,
+            ]
+    return parts, params
 
 
 def run(*, setting: dict[str, Any], contacts: int) -> Report:
