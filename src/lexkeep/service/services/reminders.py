@@ -94,7 +94,7 @@ def _derived_overdue(derived_after: int, stamp: dt.datetime) -> dict[int, _Diges
     """
     ops = connection.ops
     table = ops.quote_name(Duty._meta.db_table)
-    values = [
+    values: list[Any] = [
         int(derived_after),
         DutyStatus.OVERDUE.value,
         ops.adapt_datetimefield_value(stamp),
