@@ -99,18 +99,22 @@ def _derived_overdue(derived_after: int, stamp: dt.datetime) -> dict[int, _Diges
         DutyStatus.OVERDUE.value,
         ops.adapt_datetimefield_value(stamp),
     ]
-    # Each user's count and earliest due date, from the new rows alone. On
-    # SQLite they are read by id: they are the table's last, one sweep of
-    # the rowid; the statistics would otherwise have the planner walk every
-    # overdue duty of the firm (the status index), or every duty (the
-    # responsible user's index, which yields the grouping), looking each up.
+    # Each user's count and first and last due dates, from the new rows
+    # alone. On SQLite they are read by id: they are the table's last, one
+    # sweep of the rowid; the statistics would otherwise have the planner
+    # walk every overdue duty of the firm (the status index), or every duty
+    # (the responsible user's index, which yields the grouping), looking
+    # each up.
     by_id = " NOT INDEXED" if connection.vendor == "sqlite" else ""
     # Then each user's earliest few, in order, from the (responsible, due
-    # date) index from that date on: ranking them all (170,000 in a first
-    # sweep) would sort them all.
+    # date) index between those dates: ranking them all (170,000 in a first
+    # sweep) would sort them all. The upper date stops the walk where a
+    # user has fewer new ones than listed (a later sweep's usual case)
+    # instead of going on through every later duty of the user.
     earliest = (
         f"SELECT x.id FROM {table} x WHERE x.responsible_id = u.uid "  # noqa: S608 - names quoted, values bound
-        "AND x.due_date >= u.lo AND x.id > %s AND x.status = %s "
+        "AND x.due_date >= u.lo AND x.due_date <= u.hi "
+        "AND x.id > %s AND x.status = %s "
         "AND x.reminded_overdue_at = %s ORDER BY x.due_date, x.id LIMIT %s"
     )
     if connection.vendor == "sqlite":
@@ -120,7 +124,8 @@ def _derived_overdue(derived_after: int, stamp: dt.datetime) -> dict[int, _Diges
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH u AS MATERIALIZED (SELECT responsible_id AS uid, "  # noqa: S608 - names quoted, values bound
-            f"COUNT(*) AS total, MIN(due_date) AS lo FROM {table}{by_id} "
+            "COUNT(*) AS total, MIN(due_date) AS lo, MAX(due_date) AS hi "
+            f"FROM {table}{by_id} "
             "WHERE id > %s AND status = %s AND reminded_overdue_at = %s "
             "AND responsible_id IS NOT NULL "
             f"GROUP BY responsible_id) SELECT d.id, u.uid, u.total FROM u {listed}",
