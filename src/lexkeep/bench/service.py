@@ -3,7 +3,7 @@
 On the generated firm (``lexkeep.bench.generate``) plus ``contacts`` logged
 contacts over the year before the benchmark day (bulk inserts of valid
 rows), and the dates of its litigation (filings, a hearing of each open
-matter within two months back and six ahead, judgments; see
+litigation matter within two months back and six ahead, judgments; see
 :func:`_prepare_events`), run the sweep
 (:func:`lexkeep.service.services.sweep.sweep_duties`)
 from an empty duty table and report:
@@ -54,7 +54,7 @@ from django.db import connection, transaction
 from lexkeep.bench.harness import Measurement, Report
 from lexkeep.clients.choices import Domain
 from lexkeep.clients.models import Client
-from lexkeep.core.maintenance import database_optimize
+from lexkeep.core.maintenance import ANALYSIS_LIMIT
 from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import NON_COMPLIANT_CHANNELS
 from lexkeep.service.models import (
@@ -231,7 +231,13 @@ def _prepare_events() -> None:
             ),
             batch_size=2000,
         )
-    database_optimize()
+    # Statistics for the new rows, as the firm's daily upkeep would gather
+    # them (an analysed table keeps its old statistics until analysed again).
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
+            cursor.execute("ANALYZE matters_matter")
+            cursor.execute("ANALYZE matters_hearing")
 
 
 def _prepare_firm() -> None:
@@ -387,10 +393,11 @@ def _sweep_in_fresh_process(
 def _overdue_sql() -> tuple[str, list[Any]]:
     """Return one SQL query counting the overdue duties from the base tables.
 
-    On a first sweep, every-N-days duties are the only ones already past
-    due: a client's (or open matter's) window runs from its last matching
-    contact, or from its tier day (engagement start) without one; it is
-    overdue when that day plus N lies before TODAY.
+    On a first sweep, every-N-days and event duties are the ones already
+    past due. A client's (or open matter's) window runs from its last
+    matching contact, or from its tier day (engagement start) without one;
+    it is overdue when that day plus N lies before TODAY. Event duties:
+    :func:`_overdue_events_sql`.
     """
     ops = connection.ops
     since = ops.adapt_datefield_value(SINCE)

@@ -245,7 +245,8 @@ class Contact(models.Model):
             models.Index(fields=["channel", "occurred_on"]),
             # It also holds the channel and the client: which clients had a
             # contact of a duty's purpose and channels in a period (the
-            # sweep's matching of a calendar rule) is read from it alone.
+            # sweep's matching of a calendar rule that requires a purpose)
+            # is read from it alone.
             models.Index(
                 fields=["purpose", "occurred_on", "channel", "client"],
                 name="service_contact_purpose_day",

@@ -270,9 +270,11 @@ def _derive_rolling(
     # matters are put in that order as they are read: the (client, status)
     # index, scanned whole, yields it, and costs less than a lookup per
     # client of the tier followed by a sort (160,000 matters: a third less).
-    # They are read back from the materialised table as they were written,
-    # so the select below does not sort them again. A tier's clients are
-    # fewer: they are looked up by tier and the select sorts them.
+    # They are read back from the materialised table as they were written
+    # (so SQLite and PostgreSQL do, though SQL does not promise it; only
+    # the speed of the writing depends on it), so the select below does not
+    # sort them again. A tier's clients are fewer: they are looked up by
+    # tier and the select sorts them.
     if rule.scope == DutyScope.MATTER:
         candidates, order = candidates.order_by("c_client"), ""
     else:
