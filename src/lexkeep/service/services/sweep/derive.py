@@ -284,6 +284,10 @@ def _derive_rolling(
             "c_client", "c_matter", "c_resp", "c_since", "c_done", "c_contact"
         )
     )
+    if rule.scope == DutyScope.MATTER:
+        # Sampled statistics make the status look selective, and the
+        # planner would read open matters by status and sort them.
+        inner = sql.indexed_by(inner, Matter._meta.db_table, "matter_client_status_idx")
     cte = (
         f"b (client_id, matter_id, resp, since, last_done, last_contact) "  # noqa: S608
         f"AS MATERIALIZED ({inner}), "
