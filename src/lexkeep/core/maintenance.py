@@ -26,10 +26,7 @@ def database_optimize() -> dict[str, str]:
         return {"database": connection.vendor, "done": "nothing (autovacuum)"}
     with connection.cursor() as cursor:
         cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-        cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-        )
-        if cursor.fetchone() is None:
+        if not _has_statistics(cursor):
             cursor.execute("ANALYZE")
             return {"database": "sqlite", "done": "analyze"}
         cursor.execute("PRAGMA optimize")
@@ -38,6 +35,14 @@ def database_optimize() -> dict[str, str]:
     if analysed:
         result["analysed"] = ", ".join(analysed)
     return result
+
+
+def _has_statistics(cursor: CursorWrapper) -> bool:
+    """Whether the database was ever analysed (``sqlite_stat1`` exists)."""
+    cursor.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    )
+    return cursor.fetchone() is not None
 
 
 def _analyse_unanalysed(cursor: CursorWrapper) -> list[str]:
@@ -75,10 +80,7 @@ def analyse_new_index(schema_editor: BaseDatabaseSchemaEditor, table: str) -> No
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-        )
-        if cursor.fetchone() is None:
+        if not _has_statistics(cursor):
             return
         cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -10,19 +10,11 @@ client's index is far better.
 from django.conf import settings
 from django.db import migrations, models
 
+from lexkeep.core.maintenance import analyse_new_index
+
 
 def analyse_contacts(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
-        )
-        if cursor.fetchone() is None:
-            return
-        cursor.execute("PRAGMA analysis_limit = 1000")
-        cursor.execute("ANALYZE service_contact")
+    analyse_new_index(schema_editor, "service_contact")
 
 
 class Migration(migrations.Migration):
