@@ -54,7 +54,7 @@ from django.db import connection, transaction
 from lexkeep.bench.harness import Measurement, Report
 from lexkeep.clients.choices import Domain
 from lexkeep.clients.models import Client
-from lexkeep.core.maintenance import ANALYSIS_LIMIT
+from lexkeep.core.maintenance import analyse
 from lexkeep.matters.models import Hearing, Matter
 from lexkeep.service.choices import NON_COMPLIANT_CHANNELS
 from lexkeep.service.models import (
@@ -170,7 +170,7 @@ def generate_contacts(total: int, *, seed: int = 4) -> int:
             cursor.executemany(sql, rows)
         made += n
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        analyse(cursor)
     return made
 
 
@@ -233,11 +233,8 @@ def _prepare_events() -> None:
         )
     # Statistics for the new rows, as the firm's daily upkeep would gather
     # them (an analysed table keeps its old statistics until analysed again).
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-            cursor.execute("ANALYZE matters_matter")
-            cursor.execute("ANALYZE matters_hearing")
+    with connection.cursor() as cursor:
+        analyse(cursor, Matter._meta.db_table, Hearing._meta.db_table)
 
 
 def _prepare_firm() -> None:

@@ -3,11 +3,15 @@
 SQLite plans queries from the statistics ``ANALYZE`` gathers; without them
 it guesses, and at a firm's scale a guess can pick a table scan over an
 index (a date range read through a tier index instead of the date index).
-A daily ``PRAGMA optimize`` refreshes what has drifted, each table's
-analysis bounded by ``analysis_limit`` so it takes seconds at most;
-statistics missing altogether are gathered once, and a table that was empty
-then is analysed once it holds rows. PostgreSQL's autovacuum
-keeps its own statistics: nothing to do there.
+Once a day, at night, every table is analysed in full, one table per
+transaction, so writers wait for one table's analysis at most (a few
+seconds for two million contacts). Sampled statistics (``analysis_limit``)
+are not enough: a column of three values (a client's tier, a matter's
+status) sampled a thousand entries deep looks as selective as one of a
+thousand, and the planner then drives a firm-wide read from it. And
+``PRAGMA optimize`` on SQLite before 3.46 revisits only what its own
+connection's statements used, which in a worker is nothing. PostgreSQL's
+autovacuum keeps its own statistics: nothing to do there.
 """
 
 from __future__ import annotations
@@ -16,25 +20,42 @@ from django.db import connection
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.backends.utils import CursorWrapper
 
-#: Rows of each index SQLite samples when it analyses (``PRAGMA analysis_limit``).
-ANALYSIS_LIMIT = 1000
-
 
 def database_optimize() -> dict[str, str]:
     """Refresh the planner's statistics; return what was done."""
     if connection.vendor != "sqlite":
         return {"database": connection.vendor, "done": "nothing (autovacuum)"}
     with connection.cursor() as cursor:
-        cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-        if not _has_statistics(cursor):
-            cursor.execute("ANALYZE")
-            return {"database": "sqlite", "done": "analyze"}
-        cursor.execute("PRAGMA optimize")
-        analysed = _analyse_unanalysed(cursor)
-    result = {"database": "sqlite", "done": "optimize"}
-    if analysed:
-        result["analysed"] = ", ".join(analysed)
-    return result
+        tables = analyse(cursor)
+    return {"database": "sqlite", "done": "analyze", "tables": str(len(tables))}
+
+
+def _tables(cursor: CursorWrapper) -> list[str]:
+    """The database's own tables (not SQLite's), by name."""
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def analyse(cursor: CursorWrapper, *tables: str) -> list[str]:
+    """Analyse every row of each of ``tables`` (all, if none is named).
+
+    Outside a transaction, each table's analysis is a transaction of its
+    own. On SQLite the connection's ``analysis_limit`` is reset first, so
+    nothing is sampled. Returns the tables analysed.
+    """
+    names = list(tables)
+    if cursor.db.vendor == "sqlite":
+        cursor.execute("PRAGMA analysis_limit = 0")
+        names = names or _tables(cursor)
+    elif not names:
+        cursor.execute("ANALYZE")
+        return names
+    for table in names:
+        cursor.execute(f"ANALYZE {cursor.db.ops.quote_name(table)}")
+    return names
 
 
 def _has_statistics(cursor: CursorWrapper) -> bool:
@@ -45,29 +66,6 @@ def _has_statistics(cursor: CursorWrapper) -> bool:
     return cursor.fetchone() is not None
 
 
-def _analyse_unanalysed(cursor: CursorWrapper) -> list[str]:
-    """Analyse the tables that hold rows but have no statistics; return them.
-
-    ``ANALYZE`` records nothing for an empty table, and ``PRAGMA optimize``
-    (SQLite before 3.46) only revisits tables it has statistics for: a table
-    empty on the first analysis (a new firm's duties, say) would be planned
-    by guesses for good once it fills.
-    """
-    cursor.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' "
-        "AND name NOT LIKE 'sqlite_%' "
-        "AND name NOT IN (SELECT tbl FROM sqlite_stat1) ORDER BY name"
-    )
-    analysed = []
-    for (table,) in cursor.fetchall():
-        quoted = connection.ops.quote_name(table)
-        cursor.execute(f"SELECT 1 FROM {quoted} LIMIT 1")  # noqa: S608 - a table's own name
-        if cursor.fetchone() is not None:
-            cursor.execute(f"ANALYZE {quoted}")
-            analysed.append(table)
-    return analysed
-
-
 def analyse_new_index(schema_editor: BaseDatabaseSchemaEditor, table: str) -> None:
     """Give ``table``'s indexes statistics, if the database has any.
 
@@ -76,11 +74,15 @@ def analyse_new_index(schema_editor: BaseDatabaseSchemaEditor, table: str) -> No
     planner prefer it where another index is far better. A database never
     analysed is left so (its planner guesses alike for every index).
     """
+    refresh_statistics(schema_editor, table)
+
+
+def refresh_statistics(schema_editor: BaseDatabaseSchemaEditor, *tables: str) -> None:
+    """Analyse ``tables`` (all, if none is named) in full, if the database
+    has statistics (SQLite; a migration's step)."""
     connection = schema_editor.connection
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        if not _has_statistics(cursor):
-            return
-        cursor.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        if _has_statistics(cursor):
+            analyse(cursor, *tables)

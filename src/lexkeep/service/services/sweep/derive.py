@@ -286,7 +286,8 @@ def _derive_rolling(
     )
     if rule.scope == DutyScope.MATTER:
         # Sampled statistics make the status look selective, and the
-        # planner would read open matters by status and sort them.
+        # planner would read open matters by status and sort them; named,
+        # the index does not hang on the statistics.
         inner = sql.indexed_by(inner, Matter._meta.db_table, "matter_client_status_idx")
     cte = (
         f"b (client_id, matter_id, resp, since, last_done, last_contact) "  # noqa: S608
@@ -367,7 +368,12 @@ def _event_candidates(
     field = "filing_date" if rule.event == DutyEvent.FILING else "judgment_date"
     matters = Matter.objects.filter(**{f"{field}__range": (earliest, latest)})
     if rule.tier:
-        matters = matters.filter(client__tier=rule.tier)
+        # A test per matter, as for hearings: joined, the tier drives the
+        # plan whenever it looks selective (no statistics yet, or sampled
+        # ones) and every matter of the tier is read for its date.
+        matters = matters.filter(
+            Exists(Client.objects.filter(pk=OuterRef("client_id"), tier=rule.tier))
+        )
     if client_ids is not None:
         matters = matters.filter(client_id__in=client_ids)
     return (

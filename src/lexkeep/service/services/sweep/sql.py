@@ -73,8 +73,8 @@ def indexed_by(select_sql: str, table: str, index: str) -> str:
     """Have SQLite read ``table`` through ``index`` in ``select_sql``.
 
     For a statement whose best plan the statistics do not reliably give:
-    ``analysis_limit`` (the daily upkeep) samples a thousand rows per index,
-    so a column of three values looks as selective as one of a thousand.
+    sampled ones (``analysis_limit``, a thousand rows per index) make a
+    column of three values look as selective as one of a thousand.
     Unchanged on other databases. SQLite refuses the statement if the
     index cannot serve it, so a renamed index fails loudly, not slowly.
     """
