@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from lexkeep.service.choices import Cadence
-from lexkeep.service.models import DutyRule
+from lexkeep.service.models import Duty, DutyRule
 from lexkeep.service.periods import calendar_period, rolling_period
 from tests.service.conftest import d, duties, live
 
@@ -51,8 +51,13 @@ class TestSeededRules:
         assert rules["firm-news"].condition == "news_allowed"
 
 
+#: Every 14 days: a key client's phone call, a strategic client's call or email.
+CALLS = [("key", "key-call", "phone"), ("strategic", "strategic-contact", "email")]
+
+
 class TestEveryFourteenDays:
-    """Key client: a phone call at least every 14 days (SPEC §4)."""
+    """Key client: a phone call at least every 14 days; strategic client: a
+    phone call or an email (SPEC §4)."""
 
     def test_first_window_runs_from_the_tier_day(self, mk_client, sweep):
         client = mk_client("key", since=d("2026-01-01"))
@@ -60,35 +65,39 @@ class TestEveryFourteenDays:
         (duty,) = live(client, "key-call")
         assert (duty.period_start, duty.due_date) == (d("2026-01-01"), d("2026-01-15"))
 
-    def test_call_on_day_14_is_on_time(self, mk_client, log, sweep):
-        client = mk_client("key", since=d("2026-01-01"))
+    @pytest.mark.parametrize("tier, code, channel", CALLS)
+    def test_call_on_day_14_is_on_time(
+        self, mk_client, log, sweep, tier, code, channel
+    ):
+        client = mk_client(tier, since=d("2026-01-01"))
         sweep(d("2026-01-01"))
-        log(client, "phone", d("2026-01-05"))  # day 0
-        (nxt,) = live(client, "key-call")
+        log(client, channel, d("2026-01-05"))  # day 0
+        (nxt,) = live(client, code)
         assert (nxt.period_start, nxt.due_date) == (d("2026-01-06"), d("2026-01-19"))
         sweep(d("2026-01-19"))
         nxt.refresh_from_db()
         assert nxt.status == "open"
-        log(client, "phone", d("2026-01-19"))  # day 14
+        log(client, channel, d("2026-01-19"))  # day 14
         nxt.refresh_from_db()
         assert nxt.status == "done" and nxt.done_on_time
-        (third,) = live(client, "key-call")
+        (third,) = live(client, code)
         assert third.due_date == d("2026-02-02")
 
+    @pytest.mark.parametrize("tier, code, channel", CALLS)
     def test_no_call_by_day_15_is_overdue_and_a_late_call_restarts(
-        self, mk_client, log, sweep
+        self, mk_client, log, sweep, tier, code, channel
     ):
-        client = mk_client("key", since=d("2026-01-01"))
+        client = mk_client(tier, since=d("2026-01-01"))
         sweep(d("2026-01-01"))
-        log(client, "phone", d("2026-01-05"))
-        (nxt,) = live(client, "key-call")
+        log(client, channel, d("2026-01-05"))
+        (nxt,) = live(client, code)
         sweep(d("2026-01-20"))  # day 15
         nxt.refresh_from_db()
         assert nxt.status == "overdue"
-        log(client, "phone", d("2026-01-20"))
+        log(client, channel, d("2026-01-20"))
         nxt.refresh_from_db()
         assert nxt.status == "done" and not nxt.done_on_time
-        (third,) = live(client, "key-call")
+        (third,) = live(client, code)
         assert (third.period_start, third.due_date) == (
             d("2026-01-21"),
             d("2026-02-03"),
@@ -344,3 +353,133 @@ class TestOrdinaryNotices:
         keen.save()
         sweep(d("2026-02-16"))
         assert duties(keen, "firm-news")[0].status == "cancelled"
+
+
+def _overdue_the_day_after(duty: Duty, sweep) -> None:
+    sweep(duty.due_date + dt.timedelta(days=1))
+    duty.refresh_from_db()
+    assert duty.status == "overdue", duty
+
+
+class TestMoreBoundaries:
+    """The day a duty falls due and the day after, for the rules not above."""
+
+    def test_progress_notice_on_day_7_and_8(self, mk_client, mk_matter, log, sweep):
+        client = mk_client("ordinary", since=d("2026-01-01"))
+        matter = mk_matter(client, engagement_start=d("2026-02-02"))
+        sweep(d("2026-02-09"))  # day 7
+        (week,) = live(client, "ordinary-progress-notice")
+        assert (week.due_date, week.status) == (d("2026-02-09"), "open")
+        sweep(d("2026-02-10"))  # day 8
+        week.refresh_from_db()
+        assert week.status == "overdue"
+        log(client, "email", d("2026-02-10"), purpose="progress_notice", matter=matter)
+        week.refresh_from_db()
+        assert week.status == "done" and not week.done_on_time
+        (nxt,) = live(client, "ordinary-progress-notice")
+        assert (nxt.period_start, nxt.due_date) == (d("2026-02-11"), d("2026-02-17"))
+
+    def test_a_notice_on_another_matter_does_not_count(
+        self, mk_client, mk_matter, log, sweep
+    ):
+        client = mk_client("ordinary", since=d("2026-01-01"))
+        one = mk_matter(client, engagement_start=d("2026-02-02"))
+        other = mk_matter(client, engagement_start=d("2026-02-02"))
+        sweep(d("2026-02-02"))
+        log(client, "email", d("2026-02-05"), purpose="progress_notice", matter=one)
+        (pending,) = duties(client, "ordinary-progress-notice", matter=other)
+        assert pending.status == "open"
+
+    def test_symposium_overdue_the_day_after_the_quarter(self, mk_client, log, sweep):
+        client = mk_client("strategic", since=d("2026-01-01"))
+        sweep(d("2026-09-30"))
+        q3 = duties(client, "strategic-symposium", period_key="0:2026Q3")[0]
+        assert (q3.due_date, q3.status) == (d("2026-09-30"), "open")
+        log(client, "in_person", d("2026-09-30"))  # a meeting, not a symposium
+        q3.refresh_from_db()
+        assert q3.status == "open"
+        _overdue_the_day_after(q3, sweep)
+        log(client, "video", d("2026-10-20"), purpose="symposium")
+        q4 = duties(client, "strategic-symposium", period_key="0:2026Q4")[0]
+        assert q4.status == "done" and q4.done_on_time
+        q3.refresh_from_db()
+        assert q3.status == "overdue"  # a symposium counts in its own quarter
+
+    def test_survey_overdue_on_new_years_day(self, mk_client, log, sweep):
+        client = mk_client("key", since=d("2025-01-01"))
+        silent = mk_client("key", since=d("2025-01-01"))
+        sweep(d("2025-12-31"))
+        year = duties(client, "key-satisfaction-survey", period_key="0:2025")[0]
+        assert (year.due_date, year.status) == (d("2025-12-31"), "open")
+        log(client, "email", d("2025-12-31"), purpose="satisfaction_survey")
+        year.refresh_from_db()
+        assert year.status == "done" and year.done_on_time
+        sweep(d("2026-01-01"))
+        missed = duties(silent, "key-satisfaction-survey", period_key="0:2025")[0]
+        assert missed.status == "overdue"
+        nxt = duties(client, "key-satisfaction-survey", period_key="0:2026")[0]
+        assert (nxt.due_date, nxt.status) == (d("2026-12-31"), "open")
+
+    def test_email_summary_overdue_on_the_first(self, mk_client, sweep):
+        client = mk_client("key", since=d("2026-01-01"))
+        sweep(d("2026-03-31"))
+        march = duties(client, "key-email-summary", period_key="0:2026-03")[0]
+        assert (march.due_date, march.status) == (d("2026-03-31"), "open")
+        _overdue_the_day_after(march, sweep)
+
+    def test_fee_statement_on_the_last_day_and_the_first(
+        self, mk_client, mk_matter, log, sweep
+    ):
+        client = mk_client("ordinary", since=d("2026-01-01"))
+        mk_matter(client)
+        sweep(d("2026-04-30"))
+        april = duties(client, "ordinary-fee-statement", period_key="0:2026-04")[0]
+        assert (april.due_date, april.status) == (d("2026-04-30"), "open")
+        log(client, "email", d("2026-04-30"))  # no statement: general purpose
+        _overdue_the_day_after(april, sweep)
+        log(client, "letter", d("2026-05-29"), purpose="fee_statement")
+        may = duties(client, "ordinary-fee-statement", period_key="0:2026-05")[0]
+        assert may.status == "done" and may.done_on_time
+
+    def test_firm_news_each_quarter(self, mk_client, log, sweep):
+        client = mk_client("key", since=d("2026-01-01"))  # any tier
+        sweep(d("2026-06-30"))
+        q2 = duties(client, "firm-news", period_key="0:2026Q2")[0]
+        assert (q2.due_date, q2.status) == (d("2026-06-30"), "open")
+        log(client, "personal_wechat", d("2026-06-30"), purpose="firm_news")
+        q2.refresh_from_db()
+        assert q2.status == "open"  # a personal channel satisfies nothing
+        log(client, "wechat", d("2026-06-30"), purpose="firm_news")
+        q2.refresh_from_db()
+        assert q2.status == "done" and q2.done_on_time
+        sweep(d("2026-07-01"))
+        q3 = duties(client, "firm-news", period_key="0:2026Q3")[0]
+        assert q3.due_date == d("2026-09-30")
+
+    def test_hearing_confirmation_overdue_on_the_hearing_day(
+        self, mk_client, mk_matter, hearing, sweep
+    ):
+        client = mk_client("ordinary")
+        hearing(mk_matter(client), d("2026-03-20"))
+        sweep(d("2026-03-19"))
+        (duty,) = duties(client, "ordinary-hearing-confirmation")
+        assert (duty.due_date, duty.status) == (d("2026-03-19"), "open")
+        _overdue_the_day_after(duty, sweep)  # the hearing's day
+
+    def test_a_changed_interval_moves_the_next_due_date(
+        self, firm, mk_client, log, sweep
+    ):
+        """Rules are data: the director's ten days replace the standard's
+        fourteen for the windows derived after the change."""
+        from lexkeep.service.services.duties import duty_rule_update
+
+        client = mk_client("key", since=d("2026-01-01"))
+        sweep(d("2026-01-01"))
+        duty_rule_update(
+            actor=firm["director"],
+            rule=DutyRule.objects.get(code="key-call"),
+            interval_days=10,
+        )
+        log(client, "phone", d("2026-01-05"))
+        (nxt,) = live(client, "key-call")
+        assert (nxt.period_start, nxt.due_date) == (d("2026-01-06"), d("2026-01-15"))

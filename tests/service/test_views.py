@@ -136,3 +136,16 @@ def test_director_edits_a_rule(client, firm, served):
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.interval_days == 10
+
+
+def test_the_clients_own_page_shows_its_compliance(client, firm, served):
+    """The client record's first tab carries the compliance summary and
+    leads to the duties and the log, for its lawyer and the director."""
+    for who in ("staff", "director"):
+        sign_in(client, firm[who])
+        page = client.get(reverse("clients:detail", args=[served.pk]))
+        html = page.content.decode()
+        assert "服务合规" in html, who
+        assert reverse("service:client", args=[served.pk]) in html
+        assert "summary-danger" in html  # its overdue duties
+        client.logout()

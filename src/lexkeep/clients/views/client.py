@@ -9,6 +9,7 @@ map to what the user sees: ``ValidationError`` → messages on the fields,
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from lexkeep.clients.services.clients import REQUIRED_BY_TYPE
 from lexkeep.clients.views._common import actor, area_view, uploaded_bytes
 from lexkeep.matters.models import Matter
 from lexkeep.matters.selectors import matter_list
+from lexkeep.service.selectors import client_compliance
 from lexkeep.web.areas import CLIENTS
 
 TABS = ("basic", "matters", "history", "consents", "team")
@@ -109,6 +111,11 @@ def render_client(
                 ),
             }
         )
+        # The service the client's tier promises, and whether it got it
+        # (SPEC §2.2, §4), for whoever may see its duties; the service page
+        # holds the duties and the contact log.
+        with suppress(Client.DoesNotExist):
+            context["compliance"] = client_compliance(actor=user, client=client)
         if may_change:
             today = timezone.localdate()
             matters = list(
