@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from lexkeep.core.models import AuditEntry
 from lexkeep.feedback.models import Feedback, ImprovementMeasure
+from lexkeep.feedback.services import feedback_transition
 from tests.feedback.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -258,14 +259,30 @@ class TestLedgerAndSummary:
         assert entry.detail["rows"] == 1
         assert entry.detail["filters"] == {"category": "quality"}
 
-    def test_export_headers_are_translated(self, api, make_case):
-        make_case()
+    def test_export_holds_handling_outcome_and_satisfaction(self, api, make_case, firm):
+        """The ledger 《客户反馈台账》 in Chinese: content, handling, outcome
+        and the client's satisfaction (SPEC §5)."""
+        cs = firm["client_service"]
+        received = local(2026, 6, 1, 9, 0)
+        case = make_case(received_at=received)
+        for action, note, extra in (
+            ("contact", "已致电林女士", {}),
+            ("propose", "每周五书面通报进展", {}),
+            ("resolve", "客户接受方案", {"satisfaction": 4}),
+        ):
+            case = feedback_transition(
+                actor=cs, feedback=case, action=action, note=note, now=received, **extra
+            )
         response = api("client_service").get(
             "/api/v1/feedback/ledger.xlsx", HTTP_ACCEPT_LANGUAGE="zh-hans"
         )
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-        headers = next(book.active.values)
-        assert headers[0]  # translated by the catalogue once it has the strings
+        headers, row = list(book.active.values)
+        assert headers[0] == "受理编号"
+        assert headers[-3:] == ("处理过程", "结果", "客户满意度（1–5）")
+        assert row[0] == case.reference and row[6] == "三天没有人回复我的邮件。"
+        assert "每周五书面通报进展" in row[-3]
+        assert row[-2:] == ("客户接受方案", 4)
 
     def test_export_refused_to_other_roles(self, api):
         assert api("staff").get("/api/v1/feedback/ledger.xlsx").status_code == 403
@@ -305,3 +322,20 @@ class TestLedgerAndSummary:
         response = api("director").get("/api/v1/feedback/summary", quarter="2026Q5")
         assert response.status_code == 400
         assert "quarter" in errors_of(response)
+
+
+def test_openapi_lists_the_feedback_paths_and_the_public_one_needs_no_login(api):
+    spec = api("director").get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/feedback"])
+    for path in (
+        "/api/v1/feedback/{feedback_id}/transition",
+        "/api/v1/feedback/{feedback_id}/extension",
+        "/api/v1/feedback/ledger.xlsx",
+        "/api/v1/feedback/summary",
+    ):
+        assert path in paths
+    assert paths["/api/v1/feedback"]["post"]["security"] == [{"BearerAuth": []}]
+    public = paths["/api/v1/public/feedback"]
+    assert list(public) == ["post"]
+    assert not public["post"].get("security")

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from lexkeep.accounts.models import Role
 from lexkeep.core.exceptions import InvalidTransition
@@ -21,6 +22,7 @@ from lexkeep.feedback.services import (
     feedback_transition,
     owner_pick,
 )
+from lexkeep.feedback.tasks import sweep_feedback_periodically
 from tests.feedback.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +291,13 @@ class TestSweep:
         assert (
             FeedbackEvent.objects.filter(feedback=case, action="escalated").count() == 2
         )
+
+    def test_the_periodic_task_escalates_a_missed_contact(self, make_case):
+        """As the worker runs it every ten minutes, on the real clock."""
+        case = make_case(received_at=timezone.now() - dt.timedelta(hours=25))
+        assert sweep_feedback_periodically.call_local()["contact_breaches"] == 1
+        assert Escalation.objects.filter(feedback=case).count() == 1
+        assert sweep_feedback_periodically.call_local()["contact_breaches"] == 0
 
     def test_met_late_is_flagged_too(self, make_case, firm):
         case = make_case(RECEIVED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from lexkeep.feedback import demo
 from lexkeep.feedback.models import (
@@ -29,6 +30,11 @@ def test_demo_loads_a_realistic_year(firm):
     }
     assert cases.filter(status=Status.CLOSED).count() > 60
     assert cases.filter(status=Status.RECEIVED).exists()
+    # Some still open past their clocks, flagged (SPEC §5).
+    now = timezone.now()
+    open_cases = cases.exclude(status__in=(Status.RESOLVED, Status.CLOSED))
+    assert open_cases.filter(reply_due__lt=now, replied_at__isnull=True).exists()
+    assert open_cases.filter(contact_breached_at__isnull=False).exists()
     assert cases.filter(satisfaction__isnull=False).count() > 50
     assert Escalation.objects.filter(kind="contact").exists()
     assert Escalation.objects.filter(kind="reply").exists()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from lexkeep.service import demo
 from lexkeep.service.models import Contact, Duty
@@ -20,6 +24,14 @@ def test_demo_year_of_contacts(firm, mk_client, mk_matter):
     demo.load(firm | {"director": firm["director"]})
     assert Contact.objects.count() > 100
     assert Contact.objects.filter(compliant_channel=False).exists()
+    # A year of them: every month of the last twelve has some.
+    today = timezone.localdate()
+    months = set(
+        Contact.objects.filter(occurred_on__gt=today - dt.timedelta(days=365))
+        .annotate(month=TruncMonth("occurred_on"))
+        .values_list("month", flat=True)
+    )
+    assert len(months) >= 12, sorted(months)
     statuses = set(Duty.objects.values_list("status", flat=True))
     assert {"done", "overdue"} <= statuses
     board = compliance_dashboard(actor=firm["director"])
@@ -30,10 +42,6 @@ def test_demo_contacts_never_lie_ahead_of_now(firm, mk_client, monkeypatch):
     """Loaded at half past nine in the morning, the demo logs nothing later
     that day: each contact happened, and was recorded, before now, on its
     own day."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     morning = dt.datetime.combine(
         timezone.localdate(), dt.time(9, 30), tzinfo=timezone.get_current_timezone()
     )

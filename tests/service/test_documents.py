@@ -9,10 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from lexkeep.core.models import AuditEntry
 from lexkeep.matters.models import FeeReceipt
+from lexkeep.service.documents.content import service_report
 from lexkeep.service.services import duty_document_read, duty_documents_generate
 from tests.service.conftest import d, live
 
@@ -142,3 +144,24 @@ def test_only_those_who_see_the_client_generate(firm, key_client):
     duty = live(key_client, "key-service-report")[0]
     with pytest.raises(PermissionDenied):
         duty_documents_generate(duty=duty, actor=firm["staff"])
+
+
+def test_service_report_alerts_and_recommendations(firm, key_client, log):
+    """The draft lists the risks (overdue duties, personal channels, a
+    hearing close and unconfirmed) and leaves the recommendations to the
+    client manager (issue: the quarterly 《客户服务报告》 draft)."""
+    log(key_client, "personal_wechat", d("2026-03-02"))
+    duty = live(key_client, "key-service-report")[0]
+    with translation.override("en"):
+        report = service_report(duty, today=d("2026-04-05"), firm_name="Lexkeep")
+    sections = {section.heading: section for section in report.sections}
+    alerts = sections["Risk alerts"].bullets
+    assert any("Phone call" in a and "is overdue" in a for a in alerts), alerts
+    assert "1 contacts used a personal channel (WeChat or QQ)." in alerts
+    assert any(
+        "星河诉天成买卖合同纠纷" in a and "2026-04-15" in a and "not yet confirmed" in a
+        for a in alerts
+    ), alerts
+    recommendations = sections["Recommendations"]
+    assert recommendations.blank_lines >= 5
+    assert recommendations.paragraphs == ["To be completed by the client manager."]

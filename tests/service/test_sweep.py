@@ -158,6 +158,9 @@ def test_lexkeep_sweep_command_runs_the_registry(mk_client, capsys):
     call_command("sweep", "--today", "2026-02-02")
     out = capsys.readouterr().out
     assert "lexkeep.service.tasks.sweep_duties" in out and "created=" in out
+    # The feedback clocks are swept in the same run (SPEC §5).
+    assert "lexkeep.feedback.tasks.sweep_feedback" in out
+    assert "contact_breaches=" in out
     call_command("sweep", "--today", "2026-02-02", "--json")
     assert '"created": 0' in capsys.readouterr().out
 
