@@ -292,16 +292,19 @@ class TestLedgerAndSummary:
         from lexkeep.feedback.services import feedback_transition
 
         a = make_case(local(2026, 10, 12, 9, 0), category="slow_communication")
-        make_case(local(2026, 11, 2, 9, 0), category="slow_communication")
-        make_case(local(2026, 11, 3, 9, 0), category="fees_unclear")
+        b = make_case(local(2026, 11, 2, 9, 0), category="slow_communication")
+        make_case(local(2026, 11, 3, 9, 0), category="fees_unclear")  # no reply
         make_case(local(2026, 9, 30, 9, 0), category="quality")  # Q3
-        feedback_transition(
-            actor=cs,
-            feedback=a,
-            action="contact",
-            note="x",
-            now=local(2026, 10, 12, 10, 0),
-        )
+        # a: contacted within the hour, a solution the next day; b: contacted
+        # on day 3, a solution on day 9 (due by the 3rd working day).
+        for case, contact_at, reply_at in (
+            (a, local(2026, 10, 12, 10, 0), local(2026, 10, 13, 9, 0)),
+            (b, local(2026, 11, 5, 9, 0), local(2026, 11, 11, 9, 0)),
+        ):
+            for action, at in (("contact", contact_at), ("propose", reply_at)):
+                case = feedback_transition(
+                    actor=cs, feedback=case, action=action, note="x", now=at
+                )
         response = api("client_service").post(
             "/api/v1/feedback/improvements",
             {"quarter": "2026q4", "category": "slow_communication", "measure": "周报"},
@@ -317,6 +320,9 @@ class TestLedgerAndSummary:
         assert data["contact_on_time"] == 1
         assert data["contact_decided"] == 3
         assert data["contact_within_24h_percent"] == pytest.approx(33.3)
+        # Every reply clock of the quarter has run out: one met of three.
+        assert (data["reply_on_time"], data["reply_decided"]) == (1, 3)
+        assert data["reply_within_working_days_percent"] == pytest.approx(33.3)
 
     def test_summary_bad_quarter(self, api):
         response = api("director").get("/api/v1/feedback/summary", quarter="2026Q5")
