@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -152,6 +154,79 @@ class TestHolidays:
             "/settings/holidays/", {"date": "not-a-date", "kind": "holiday"}
         )
         assert response.status_code == 400
+
+    def test_a_run_of_days_is_entered_at_once(self, client, firm):
+        from lexkeep.core.models import AuditEntry, FirmHoliday
+
+        sign_in(client, firm["director"])
+        response = client.post(
+            "/settings/holidays/",
+            {"date": "2031-01-22", "until": "2031-01-28", "kind": "holiday"},
+        )
+        assert response.status_code == 302
+        days = list(FirmHoliday.objects.values_list("date", flat=True))
+        assert [day.isoformat() for day in days] == [
+            f"2031-01-{n}" for n in range(22, 29)
+        ]
+        assert AuditEntry.objects.filter(action="calendar.holiday_set").count() == 7
+
+    @pytest.mark.parametrize(
+        ("until", "message"),
+        [("2031-01-21", "截止日期早于起始日期"), ("2031-02-23", "一次最多录入 31 天")],
+    )
+    def test_a_run_backwards_or_too_long_saves_nothing(
+        self, client, firm, until, message
+    ):
+        from lexkeep.core.models import FirmHoliday
+
+        sign_in(client, firm["director"])
+        response = client.post(
+            "/settings/holidays/",
+            {"date": "2031-01-22", "until": until, "kind": "holiday"},
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not FirmHoliday.objects.exists()
+
+
+class TestCalendarCoverage:
+    """A year neither the statutory calendar nor the firm table covers is
+    shown to the director, with the year to enter, until a holiday of it
+    is entered."""
+
+    def test_years_to_enter(self, firm):
+        from lexkeep.core.models import FirmHoliday
+        from lexkeep.core.workdays import statutory_years, years_to_enter
+
+        last = statutory_years()[1]
+        assert years_to_enter(dt.date(last, 10, 31)) == []
+        assert years_to_enter(dt.date(last, 11, 1)) == [last + 1]
+        assert years_to_enter(dt.date(last + 1, 11, 1)) == [last + 1, last + 2]
+        FirmHoliday.objects.create(
+            date=dt.date(last + 1, 1, 1), kind="holiday", name="元旦"
+        )
+        assert years_to_enter(dt.date(last, 12, 1)) == []
+        # A make-up working day alone is no schedule.
+        FirmHoliday.objects.create(date=dt.date(last + 2, 1, 4), kind="workday")
+        assert years_to_enter(dt.date(last + 1, 12, 1)) == [last + 2]
+
+    def test_the_director_is_told_on_the_home_and_calendar_pages(
+        self, client, firm, monkeypatch
+    ):
+        from django.utils import timezone
+
+        from lexkeep.core.workdays import statutory_years
+
+        year = statutory_years()[1] + 1
+        monkeypatch.setattr(timezone, "localdate", lambda: dt.date(year - 1, 12, 1))
+        notice = f"{year} 年的节假日尚未录入律所日历"
+        sign_in(client, firm["director"])
+        home = client.get("/").content.decode()
+        assert notice in home and "/settings/holidays/" in home
+        assert notice in client.get("/settings/holidays/").content.decode()
+        client.logout()
+        sign_in(client, firm["staff"])
+        assert notice not in client.get("/").content.decode()
 
     def test_lawyer_reads_but_gets_403_on_change(self, client, firm):
         from lexkeep.core.models import AuditEntry, FirmHoliday

@@ -31,7 +31,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import chinese_calendar
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +56,35 @@ _active: ContextVar[WorkingCalendar | None] = ContextVar(
 def statutory_years() -> tuple[int, int]:
     """Return the first and last year the statutory calendar package covers."""
     return min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+
+
+#: From this month on, next year's schedule is due: the State Council
+#: publishes it in the autumn, and a deadline set in December may run into
+#: January.
+NEXT_YEAR_FROM_MONTH = 11
+
+
+def years_to_enter(today: dt.date) -> list[int]:
+    """Return the years whose holidays the firm still has to enter.
+
+    This year, and from November the next, when neither the statutory
+    calendar covers it nor the firm table holds a holiday in it: until then
+    Monday to Friday count as working days there, which puts a deadline
+    across a Spring Festival or a New Year's Day wrong. One query.
+    """
+    first, last = statutory_years()
+    years = [today.year]
+    if today.month >= NEXT_YEAR_FROM_MONTH:
+        years.append(today.year + 1)
+    uncovered = [y for y in years if not first <= y <= last]
+    if not uncovered:
+        return []
+    entered = set(
+        FirmHoliday.objects.filter(
+            kind=FirmHoliday.Kind.HOLIDAY, date__year__in=uncovered
+        ).dates("date", "year")
+    )
+    return [y for y in uncovered if dt.date(y, 1, 1) not in entered]
 
 
 def _warn_uncovered(year: int) -> None:
@@ -280,6 +309,41 @@ def firm_holiday_set(
         detail={"kind": kind, "name": name, "previous": previous},
     )
     return holiday
+
+
+#: The longest run of days entered at once (a month).
+MAX_RUN_DAYS = 31
+
+
+@transaction.atomic
+def firm_holidays_set(
+    *, start: dt.date, end: dt.date, kind: str, name: str, actor: User
+) -> list[FirmHoliday]:
+    """Record every day from ``start`` to ``end`` (both included) alike.
+
+    A published schedule is a few runs of days (the Spring Festival's
+    seven, National Day's eight), entered a run at a time. Each day is set
+    and audited as by :func:`firm_holiday_set`; all or none are saved.
+    """
+    _require_director(actor)
+    if end < start:
+        raise ValidationError({"until": [_("The last day comes before the first.")]})
+    days = (end - start).days + 1
+    if days > MAX_RUN_DAYS:
+        raise ValidationError(
+            {
+                "until": [
+                    _("At most %(max)s days can be entered at once.")
+                    % {"max": MAX_RUN_DAYS}
+                ]
+            }
+        )
+    return [
+        firm_holiday_set(
+            date=start + dt.timedelta(days=n), kind=kind, name=name, actor=actor
+        )
+        for n in range(days)
+    ]
 
 
 @transaction.atomic

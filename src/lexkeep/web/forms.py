@@ -143,6 +143,12 @@ class FirmHolidayForm(BaseForm):
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    until = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("To enter a run of days at once, such as a whole holiday."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=FirmHoliday.Kind.choices)
     name = forms.CharField(
         label=_("Name"),

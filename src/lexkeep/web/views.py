@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,11 @@ from lexkeep.accounts.services import (
     user_two_factor_reset,
 )
 from lexkeep.core.models import FirmHoliday
-from lexkeep.core.workdays import firm_holiday_delete, firm_holiday_set
+from lexkeep.core.workdays import (
+    firm_holiday_delete,
+    firm_holidays_set,
+    years_to_enter,
+)
 from lexkeep.web.areas import AREAS_BY_KEY, SETTINGS, Area, duties_for
 from lexkeep.web.forms import (
     FirmHolidayForm,
@@ -58,10 +63,13 @@ def home(request: HttpRequest) -> HttpResponse:
         for duty in duties_for(user.roles)
     ]
     role_names = [label for value, label in Role.choices if value in user.roles]
+    # The director keeps the firm calendar: a year whose holidays nobody has
+    # entered yet would put working-day deadlines wrong.
+    years = years_to_enter(timezone.localdate()) if user.has_role(Role.DIRECTOR) else []
     return render(
         request,
         "web/home.html",
-        {"cards": cards, "role_names": role_names},
+        {"cards": cards, "role_names": role_names, "years_to_enter": years},
     )
 
 
@@ -110,7 +118,12 @@ def holidays(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "web/holidays.html",
-            {"form": form, "entries": entries, "can_edit": can_edit},
+            {
+                "form": form,
+                "entries": entries,
+                "can_edit": can_edit,
+                "years_to_enter": years_to_enter(timezone.localdate()),
+            },
             status=status,
         )
 
@@ -124,11 +137,23 @@ def holidays(request: HttpRequest) -> HttpResponse:
         )
     return form_submit(
         form,
-        lambda data: firm_holiday_set(**data, actor=user),
-        done=lambda entry: message_redirect(
+        lambda data: firm_holidays_set(
+            start=data["date"],
+            end=data["until"] or data["date"],
+            kind=data["kind"],
+            name=data["name"],
+            actor=user,
+        ),
+        done=lambda entries: message_redirect(
             request,
             _("%(date)s has been saved in the firm calendar.")
-            % {"date": entry.date.isoformat()},
+            % {"date": entries[0].date.isoformat()}
+            if len(entries) == 1
+            else _("%(first)s to %(last)s have been saved in the firm calendar.")
+            % {
+                "first": entries[0].date.isoformat(),
+                "last": entries[-1].date.isoformat(),
+            },
             "web:holidays",
         ),
         invalid=lambda: page(400),
