@@ -347,6 +347,20 @@ def _database_files() -> list[Path]:
     return [path for path in (Path(name), Path(f"{name}-wal")) if path.exists()]
 
 
+def _machine_probe() -> float:
+    """Seconds a fixed Python loop takes: the machine's speed, right now.
+
+    A shared machine's speed drifts during a bench (the same loop has
+    taken 1.3 s and 2.3 s an hour apart); measured before the first sweeps
+    and after the last, it tells a slow run from a slow machine.
+    """
+    began = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.perf_counter() - began
+
+
 def _page_cache(*, warm: bool) -> None:
     """Read the database files into the OS page cache, or drop them from it.
 
@@ -498,6 +512,7 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
 
     # The first sweep is measured FIRST_RUNS times, each from an empty duty
     # table: one run of a dozen seconds varies by a fifth on a shared machine.
+    probe_before = _machine_probe()
     firsts = []
     for _ in range(FIRST_RUNS):
         _reset()
@@ -527,6 +542,7 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
         connection.close()
         cold = _sweep_in_fresh_process(trace=False, warm=False)
 
+    probe_after = _machine_probe()
     sql, params = _overdue_sql()
     samples = []
     count = 0
@@ -624,6 +640,10 @@ def run(*, setting: dict[str, Any], contacts: int) -> Report:
             else None,
             "first sweep summary": first["summary"],
             "database file": str(settings.DATABASES["default"]["NAME"]),
+            "machine probe, a 10-million-step Python loop (s), before / after": [
+                round(probe_before, 2),
+                round(probe_after, 2),
+            ],
         }
     )
     return report
