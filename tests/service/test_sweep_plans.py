@@ -91,6 +91,17 @@ SAMPLED_MATTER_STATISTICS = [
 ]
 
 
+#: The clients' statistics sampled alike: the tier (three values) looks as
+#: selective as a column of a thousand. Sampled so, risk notices and
+#: judgment explanations once read every ordinary client's matters.
+SAMPLED_CLIENT_STATISTICS = [
+    ("clients_client", "client_list_tier_type", "68145 1001 1001 1 1"),
+    ("clients_client", "clients_cli_tier_f99f8e_idx", "172536 1001 1"),
+    ("clients_client", "clients_cli_owner_i_ae608d_idx", "89040 143 1"),
+    ("clients_client", "clients_client_owner_id_528b5ecf", "109062 143"),
+]
+
+
 @pytest.fixture(params=["no statistics", "firm statistics", "sampled statistics"])
 def statistics(request) -> Iterator[str]:
     """Plan without statistics, with the firm's, and with sampled ones.
@@ -107,6 +118,15 @@ def statistics(request) -> Iterator[str]:
             "sampled statistics": [
                 *(row for row in FIRM_STATISTICS if row[0] != "matters_matter"),
                 *SAMPLED_MATTER_STATISTICS,
+            ],
+            "sampled tiers too": [
+                *(
+                    row
+                    for row in FIRM_STATISTICS
+                    if row[0] not in {"clients_client", "matters_matter"}
+                ),
+                *SAMPLED_MATTER_STATISTICS,
+                *SAMPLED_CLIENT_STATISTICS,
             ],
         }[request.param]
         cursor.executemany(
@@ -244,6 +264,11 @@ def test_matching_reads_the_period_contacts_from_the_index_alone(
         ), plan
 
 
+@pytest.mark.parametrize(
+    "statistics",
+    ["no statistics", "firm statistics", "sampled statistics", "sampled tiers too"],
+    indirect=True,
+)
 @pytest.mark.parametrize("event", ["filing_date", "judgment_date"])
 def test_event_duties_read_the_matters_by_event_date(
     statistics, event, mk_client, mk_matter, sweep

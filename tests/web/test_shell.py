@@ -170,6 +170,33 @@ class TestHolidays:
         ]
         assert AuditEntry.objects.filter(action="calendar.holiday_set").count() == 7
 
+    def test_a_run_that_fails_part_way_saves_nothing(self, firm, monkeypatch):
+        """The fourth day's write fails (the database refuses it): the three
+        before it are not kept, nor their audit entries."""
+        from django.db import DatabaseError
+
+        from lexkeep.core.models import AuditEntry, FirmHoliday
+        from lexkeep.core.workdays import firm_holidays_set
+
+        write = FirmHoliday.save
+
+        def refuse_the_fourth(holiday, *args, **kwargs):
+            if holiday.date == dt.date(2031, 1, 25):
+                raise DatabaseError("disk I/O error")
+            return write(holiday, *args, **kwargs)
+
+        monkeypatch.setattr(FirmHoliday, "save", refuse_the_fourth)
+        with pytest.raises(DatabaseError):
+            firm_holidays_set(
+                start=dt.date(2031, 1, 22),
+                end=dt.date(2031, 1, 28),
+                kind="holiday",
+                name="春节",
+                actor=firm["director"],
+            )
+        assert not FirmHoliday.objects.exists()
+        assert not AuditEntry.objects.filter(action="calendar.holiday_set").exists()
+
     @pytest.mark.parametrize(
         ("until", "message"),
         [("2031-01-21", "截止日期早于起始日期"), ("2031-02-23", "一次最多录入 31 天")],
@@ -187,46 +214,6 @@ class TestHolidays:
         assert response.status_code == 400
         assert message in response.content.decode()
         assert not FirmHoliday.objects.exists()
-
-
-class TestCalendarCoverage:
-    """A year neither the statutory calendar nor the firm table covers is
-    shown to the director, with the year to enter, until a holiday of it
-    is entered."""
-
-    def test_years_to_enter(self, firm):
-        from lexkeep.core.models import FirmHoliday
-        from lexkeep.core.workdays import statutory_years, years_to_enter
-
-        last = statutory_years()[1]
-        assert years_to_enter(dt.date(last, 10, 31)) == []
-        assert years_to_enter(dt.date(last, 11, 1)) == [last + 1]
-        assert years_to_enter(dt.date(last + 1, 11, 1)) == [last + 1, last + 2]
-        FirmHoliday.objects.create(
-            date=dt.date(last + 1, 1, 1), kind="holiday", name="元旦"
-        )
-        assert years_to_enter(dt.date(last, 12, 1)) == []
-        # A make-up working day alone is no schedule.
-        FirmHoliday.objects.create(date=dt.date(last + 2, 1, 4), kind="workday")
-        assert years_to_enter(dt.date(last + 1, 12, 1)) == [last + 2]
-
-    def test_the_director_is_told_on_the_home_and_calendar_pages(
-        self, client, firm, monkeypatch
-    ):
-        from django.utils import timezone
-
-        from lexkeep.core.workdays import statutory_years
-
-        year = statutory_years()[1] + 1
-        monkeypatch.setattr(timezone, "localdate", lambda: dt.date(year - 1, 12, 1))
-        notice = f"{year} 年的节假日尚未录入律所日历"
-        sign_in(client, firm["director"])
-        home = client.get("/").content.decode()
-        assert notice in home and "/settings/holidays/" in home
-        assert notice in client.get("/settings/holidays/").content.decode()
-        client.logout()
-        sign_in(client, firm["staff"])
-        assert notice not in client.get("/").content.decode()
 
     def test_lawyer_reads_but_gets_403_on_change(self, client, firm):
         from lexkeep.core.models import AuditEntry, FirmHoliday
@@ -270,3 +257,54 @@ def test_htmx_and_csrf_header_are_included(client, firm):
     html = client.get("/").content.decode()
     assert "web/js/htmx.min.js" in html
     assert "X-CSRFToken" in html
+
+
+class TestCalendarCoverage:
+    """A year neither the statutory calendar nor the firm table covers is
+    shown to the director, with the year to enter, until a holiday of it
+    is entered."""
+
+    def test_years_to_enter(self, firm):
+        from lexkeep.core.models import FirmHoliday
+        from lexkeep.core.workdays import statutory_years, years_to_enter
+
+        last = statutory_years()[1]
+        assert years_to_enter(dt.date(last, 10, 31)) == []
+        assert years_to_enter(dt.date(last, 11, 1)) == [last + 1]
+        assert years_to_enter(dt.date(last + 1, 11, 1)) == [last + 1, last + 2]
+        # The firm's own day off is no schedule; the public holidays are.
+        FirmHoliday.objects.create(date=dt.date(last + 1, 5, 20), kind="holiday")
+        assert years_to_enter(dt.date(last, 12, 1)) == [last + 1]
+        FirmHoliday.objects.bulk_create(
+            FirmHoliday(
+                date=dt.date(last + 1, 1, 1) + dt.timedelta(days=n), kind="holiday"
+            )
+            for n in range(12)
+        )
+        assert years_to_enter(dt.date(last, 12, 1)) == []
+        # Make-up working days are no schedule either.
+        FirmHoliday.objects.bulk_create(
+            FirmHoliday(
+                date=dt.date(last + 2, 1, 4) + dt.timedelta(days=n), kind="workday"
+            )
+            for n in range(13)
+        )
+        assert years_to_enter(dt.date(last + 1, 12, 1)) == [last + 2]
+
+    def test_the_director_is_told_on_the_home_and_calendar_pages(
+        self, client, firm, monkeypatch
+    ):
+        from django.utils import timezone
+
+        from lexkeep.core.workdays import statutory_years
+
+        year = statutory_years()[1] + 1
+        monkeypatch.setattr(timezone, "localdate", lambda: dt.date(year - 1, 12, 1))
+        notice = f"{year} 年的节假日尚未录入律所日历"
+        sign_in(client, firm["director"])
+        home = client.get("/").content.decode()
+        assert notice in home and "/settings/holidays/" in home
+        assert notice in client.get("/settings/holidays/").content.decode()
+        client.logout()
+        sign_in(client, firm["staff"])
+        assert notice not in client.get("/").content.decode()

@@ -30,15 +30,6 @@ def database_optimize() -> dict[str, str]:
     return {"database": "sqlite", "done": "analyze", "tables": str(len(tables))}
 
 
-def _tables(cursor: CursorWrapper) -> list[str]:
-    """The database's own tables (not SQLite's), by name."""
-    cursor.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' "
-        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    )
-    return [name for (name,) in cursor.fetchall()]
-
-
 def analyse(cursor: CursorWrapper, *tables: str) -> list[str]:
     """Analyse every row of each of ``tables`` (all, if none is named).
 
@@ -46,13 +37,13 @@ def analyse(cursor: CursorWrapper, *tables: str) -> list[str]:
     own. On SQLite the connection's ``analysis_limit`` is reset first, so
     nothing is sampled. Returns the tables analysed.
     """
-    names = list(tables)
+    names = list(tables) or [
+        name
+        for name in cursor.db.introspection.table_names(cursor)
+        if not name.startswith("sqlite_")  # SQLite's own
+    ]
     if cursor.db.vendor == "sqlite":
         cursor.execute("PRAGMA analysis_limit = 0")
-        names = names or _tables(cursor)
-    elif not names:
-        cursor.execute("ANALYZE")
-        return names
     for table in names:
         cursor.execute(f"ANALYZE {cursor.db.ops.quote_name(table)}")
     return names

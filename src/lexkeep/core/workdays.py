@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import chinese_calendar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,14 +64,20 @@ def statutory_years() -> tuple[int, int]:
 #: January.
 NEXT_YEAR_FROM_MONTH = 11
 
+#: Days off a year's official schedule holds at least: the public holidays
+#: themselves (13 since 2025), before the weekends joined to them. Fewer
+#: entered holidays are the firm's own days, not the schedule.
+SCHEDULE_HOLIDAYS_AT_LEAST = 13
+
 
 def years_to_enter(today: dt.date) -> list[int]:
     """Return the years whose holidays the firm still has to enter.
 
-    This year, and from November the next, when neither the statutory
-    calendar covers it nor the firm table holds a holiday in it: until then
-    Monday to Friday count as working days there, which puts a deadline
-    across a Spring Festival or a New Year's Day wrong. One query.
+    This year, and from November the next, when the statutory calendar
+    does not cover it and the firm table holds fewer holidays in it than
+    any official schedule: until then Monday to Friday count as working
+    days there, which puts a deadline across a Spring Festival or a New
+    Year's Day wrong. One query.
     """
     first, last = statutory_years()
     years = [today.year]
@@ -79,12 +86,15 @@ def years_to_enter(today: dt.date) -> list[int]:
     uncovered = [y for y in years if not first <= y <= last]
     if not uncovered:
         return []
-    entered = set(
+    entered = dict(
         FirmHoliday.objects.filter(
             kind=FirmHoliday.Kind.HOLIDAY, date__year__in=uncovered
-        ).dates("date", "year")
+        )
+        .values_list("date__year")
+        .annotate(days=Count("pk"))
+        .order_by()
     )
-    return [y for y in uncovered if dt.date(y, 1, 1) not in entered]
+    return [y for y in uncovered if entered.get(y, 0) < SCHEDULE_HOLIDAYS_AT_LEAST]
 
 
 def _warn_uncovered(year: int) -> None:
