@@ -59,6 +59,12 @@ def statutory_years() -> tuple[int, int]:
     return min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
 
 
+def statutory_covers(year: int) -> bool:
+    """Whether the statutory calendar package has ``year``'s schedule."""
+    first, last = statutory_years()
+    return first <= year <= last
+
+
 #: From this month on, next year's schedule is due: the State Council
 #: publishes it in the autumn, and a deadline set in December may run into
 #: January.
@@ -79,11 +85,10 @@ def years_to_enter(today: dt.date) -> list[int]:
     days there, which puts a deadline across a Spring Festival or a New
     Year's Day wrong. One query.
     """
-    first, last = statutory_years()
     years = [today.year]
     if today.month >= NEXT_YEAR_FROM_MONTH:
         years.append(today.year + 1)
-    uncovered = [y for y in years if not first <= y <= last]
+    uncovered = [y for y in years if not statutory_covers(y)]
     if not uncovered:
         return []
     entered = dict(
@@ -153,8 +158,7 @@ class WorkingCalendar:
         kind = self.overrides.get(d)
         if kind is not None:
             return kind == FirmHoliday.Kind.WORKDAY
-        first, last = statutory_years()
-        if first <= d.year <= last:
+        if statutory_covers(d.year):
             if d in chinese_calendar.workdays:
                 return True
             if d in chinese_calendar.holidays:

@@ -105,6 +105,17 @@ def settings_index(request: HttpRequest) -> HttpResponse:
     return render(request, "web/settings.html")
 
 
+def _saved_days(entries: list[FirmHoliday]) -> str:
+    """What the director is told after saving one day or a run of days."""
+    first, last = entries[0].date.isoformat(), entries[-1].date.isoformat()
+    if first == last:
+        return _("%(date)s has been saved in the firm calendar.") % {"date": first}
+    return _("%(first)s to %(last)s have been saved in the firm calendar.") % {
+        "first": first,
+        "last": last,
+    }
+
+
 @login_required
 def holidays(request: HttpRequest) -> HttpResponse:
     """Show the firm holiday table; the director adds entries (POST)."""
@@ -145,16 +156,7 @@ def holidays(request: HttpRequest) -> HttpResponse:
             actor=user,
         ),
         done=lambda entries: message_redirect(
-            request,
-            _("%(date)s has been saved in the firm calendar.")
-            % {"date": entries[0].date.isoformat()}
-            if len(entries) == 1
-            else _("%(first)s to %(last)s have been saved in the firm calendar.")
-            % {
-                "first": entries[0].date.isoformat(),
-                "last": entries[-1].date.isoformat(),
-            },
-            "web:holidays",
+            request, _saved_days(entries), "web:holidays"
         ),
         invalid=lambda: page(400),
     )
