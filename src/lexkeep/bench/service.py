@@ -369,7 +369,14 @@ def _page_cache(*, warm: bool) -> None:
     would otherwise time the disk instead of the sweep, differently from
     one run to the next. Each timed sweep starts warm; one more starts cold
     (``warm=False``), reported apart.
+
+    This process's connection is closed first: closing another descriptor
+    of the file drops every POSIX lock the process holds on it, SQLite's
+    included, and a sweep in another process would then take the
+    connection left open for gone (its next statement reads a log that
+    was reset under it: "database disk image is malformed").
     """
+    connection.close()
     os.sync()
     for path in _database_files():
         with path.open("rb", buffering=0) as handle:

@@ -111,8 +111,16 @@ def _derived_overdue(derived_after: int, stamp: dt.datetime) -> dict[int, _Diges
     # sweep) would sort them all. The upper date stops the walk where a
     # user has fewer new ones than listed (a later sweep's usual case)
     # instead of going on through every later duty of the user.
+    # Named on SQLite: the (status, due date) index serves the lookup as
+    # well on paper, and SQLite takes whichever of the two was built last,
+    # which then walks every user's overdue duties for each user's twenty.
+    through = (
+        f" INDEXED BY {ops.quote_name(sql.index_on(Duty, 'responsible', 'due_date'))}"
+        if connection.vendor == "sqlite"
+        else ""
+    )
     earliest = (
-        f"SELECT x.id FROM {table} x WHERE x.responsible_id = u.uid "  # noqa: S608 - names quoted, values bound
+        f"SELECT x.id FROM {table} x{through} WHERE x.responsible_id = u.uid "  # noqa: S608 - names quoted, values bound
         "AND x.due_date >= u.lo AND x.due_date <= u.hi "
         "AND x.id > %s AND x.status = %s "
         "AND x.reminded_overdue_at = %s ORDER BY x.due_date, x.id LIMIT %s"

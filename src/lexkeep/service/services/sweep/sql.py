@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import DateField, Expression, Func, QuerySet
+from django.db.models import DateField, Expression, Func, Model, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -63,6 +63,14 @@ def references_by_construction() -> Iterator[None]:
         return
     with connection.constraint_checks_disabled():
         yield
+
+
+def index_on(model: type[Model], *fields: str) -> str:
+    """Return the name of ``model``'s index on exactly ``fields``."""
+    for index in model._meta.indexes:
+        if tuple(index.fields) == fields:
+            return str(index.name)
+    raise LookupError(f"{model.__name__} has no index on {fields}")
 
 
 def quote(name: str) -> str:
