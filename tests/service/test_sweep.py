@@ -14,6 +14,7 @@ from django.db.models import Count
 from lexkeep.clients.models import TierChange
 from lexkeep.clients.services import client_tier_override
 from lexkeep.service.models import Duty, Notification
+from lexkeep.service.services.sweep import READ_WHILE_DERIVING
 from tests.service.conftest import at, d, duties, live
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,9 @@ def test_query_count_does_not_grow_with_clients(
     clients, mk_client, mk_matter, hearing, sweep, django_assert_max_num_queries
 ):
     _firm_of(clients, mk_client, mk_matter, hearing)
-    with django_assert_max_num_queries(90):
+    # The first (into an empty duty table) also drops seven indexes and
+    # builds them again.
+    with django_assert_max_num_queries(106):
         sweep(d("2026-03-16"))
     with django_assert_max_num_queries(90):
         sweep(d("2026-03-31"))
@@ -392,3 +395,110 @@ def test_a_sweep_writes_only_sound_references_and_restores_the_checks(
     assert Duty.objects.count() == before
     with connection.cursor() as cursor:
         assert cursor.execute("PRAGMA foreign_keys").fetchone() == (1,)
+
+
+def _duty_indexes() -> list[tuple[str, str]]:
+    """The duty table's indexes (name, SQL), in the order SQLite keeps them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'service_duty' ORDER BY rowid"
+        )
+        return list(cursor.fetchall())
+
+
+def _duty_statistics() -> set[tuple[str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tbl, idx, stat FROM sqlite_stat1 WHERE tbl = 'service_duty'"
+        )
+        return set(cursor.fetchall())
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite builds the duty indexes after a first sweep's rows",
+)
+
+
+@sqlite_only
+def test_a_first_sweep_builds_the_duty_indexes_again_as_they_were(
+    mk_client, mk_matter, hearing, sweep
+):
+    """Into an empty duty table the sweep writes its rows first and builds
+    the indexes no derivation reads afterwards: the same indexes, in the
+    same order, holding every duty, with the planner statistics they had."""
+    _firm_of(6, mk_client, mk_matter, hearing)
+    indexes = _duty_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sqlite_schema")  # creates sqlite_stat1
+        cursor.executemany(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+            [
+                ("service_duty", name, f"1000 {i + 2}")
+                for i, (name, _sql) in enumerate(indexes)
+            ],
+        )
+    statistics = _duty_statistics()
+    seen: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        first = sweep(d("2026-03-16"))
+    assert first["created"] > 0
+    dropped = [sql for sql in seen if sql.startswith("DROP INDEX")]
+    assert len(dropped) == len(indexes) - len(READ_WHILE_DERIVING)
+    # The two the derivation reads stay as they were; the others are built
+    # again in the order they had, after them.
+    kept = [index for index in indexes if index[0] in READ_WHILE_DERIVING]
+    rebuilt = [index for index in indexes if index[0] not in READ_WHILE_DERIVING]
+    assert _duty_indexes() == kept + rebuilt
+    assert _duty_statistics() == statistics
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    # A later sweep writes into the indexes as they are.
+    seen.clear()
+    mk_client("key", since=d("2026-03-01"))
+    with connection.execute_wrapper(record):
+        assert sweep(d("2026-03-17"))["created"] > 0
+    assert not [sql for sql in seen if sql.startswith(("DROP", "CREATE"))]
+
+
+@sqlite_only
+def test_a_failed_first_sweep_leaves_the_duty_indexes(
+    mk_client, mk_matter, hearing, sweep
+):
+    """The indexes are dropped inside the sweep's transaction: a sweep that
+    fails after dropping them leaves them all, and no duty."""
+    _firm_of(6, mk_client, mk_matter, hearing)
+    indexes = _duty_indexes()
+    with connection.cursor() as cursor:
+        # Refuses the weekly progress notices, written after other rules'.
+        cursor.execute(
+            "CREATE TEMP TRIGGER refuse_notice BEFORE INSERT ON service_duty "
+            "WHEN NEW.matter_id IS NOT NULL AND NEW.event_on IS NULL "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    try:
+        with pytest.raises(DatabaseError):
+            sweep(d("2026-03-16"))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER refuse_notice")
+    assert not Duty.objects.exists()
+    assert _duty_indexes() == indexes
+    assert sweep(d("2026-03-16"))["created"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+@sqlite_only
+def test_indexes_are_dropped_only_inside_a_transaction():
+    from lexkeep.service.services.sweep.sql import indexes_built_after
+
+    indexes = _duty_indexes()
+    with pytest.raises(RuntimeError), indexes_built_after("service_duty", keep=()):
+        pass
+    assert _duty_indexes() == indexes

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -71,6 +72,12 @@ MAX_ROUNDS = 12
 #: SQLite page cache of the sweep's connection while it runs (KiB): the
 #: duty indexes it writes stay in memory instead of being read back.
 SWEEP_CACHE_KIB = 128 * 1024
+#: The duty indexes the derivation itself reads or needs: the unique index
+#: of live duties (which keeps a duty from being written twice) and the
+#: owed duties' (rule, client, matter) index, which matching reads.
+READ_WHILE_DERIVING = frozenset(
+    {"unique_live_duty_per_period", "service_duty_owed_idx"}
+)
 
 
 def service_policy_get() -> ServicePolicy:
@@ -185,16 +192,24 @@ def _sweep(
     rules = active_rules()
     changes = Changes.since_last_sweep(policy, rules)
     first_new = _last_duty_id()
-    cancelled = cancel_inapplicable(today=today, changes=changes)
-    reassigned = refresh_responsible(changes=changes)
-    satisfied, rounds = advance(
-        rules=rules,
-        today=today,
-        now=now,
-        lookback_days=policy.event_lookback_days,
-        changes=changes,
-        reminding_at=now,
+    # Into an empty duty table (a firm's first sweep), the indexes that no
+    # step of the derivation reads are built once the rows are written.
+    filling = (
+        sql.indexes_built_after(Duty._meta.db_table, keep=READ_WHILE_DERIVING)
+        if not first_new
+        else nullcontext()
     )
+    with filling:
+        cancelled = cancel_inapplicable(today=today, changes=changes)
+        reassigned = refresh_responsible(changes=changes)
+        satisfied, rounds = advance(
+            rules=rules,
+            today=today,
+            now=now,
+            lookback_days=policy.event_lookback_days,
+            changes=changes,
+            reminding_at=now,
+        )
     created = Duty.objects.filter(pk__gt=first_new).count()
     # Turns what fell due overdue and reminds, in one write per duty; the
     # duties derived overdue above were stamped when written.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -63,6 +63,60 @@ def references_by_construction() -> Iterator[None]:
         return
     with connection.constraint_checks_disabled():
         yield
+
+
+@contextmanager
+def indexes_built_after(table: str, *, keep: Collection[str]) -> Iterator[None]:
+    """Drop ``table``'s indexes but ``keep`` meanwhile; build them again after.
+
+    For filling an empty table in one transaction (a first sweep): an
+    index built once over the finished table is one sorted pass and packs
+    its pages full, where every row inserted into it costs a walk down the
+    tree to a page at random and leaves pages half full. SQLite only: its
+    DDL is transactional, so if the body fails the rollback restores every
+    index, and no other connection ever sees the table without them. Only
+    inside a transaction. The indexes are built again in the order they
+    had, after the ones kept, and their planner statistics are put back as
+    they were. (Between two indexes that serve a lookup alike, SQLite takes
+    the one created last: the sweep's plan tests run in both orders.) A
+    no-op on other databases.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexes are dropped only inside a transaction")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = %s AND sql IS NOT NULL ORDER BY rowid",
+            [table],
+        )
+        dropped = [
+            (name, create) for name, create in cursor.fetchall() if name not in keep
+        ]
+        statistics: list[tuple[Any, ...]] = []
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if dropped and cursor.fetchone():
+            marks = ", ".join("%s" for _index in dropped)
+            cursor.execute(
+                f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})",  # noqa: S608 - placeholders only
+                [name for name, _create in dropped],
+            )
+            statistics = list(cursor.fetchall())
+        for name, _create in dropped:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _name, create in dropped:
+            cursor.execute(create)
+        if statistics:
+            cursor.executemany(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+                statistics,
+            )
+            # The planner read the statistics with the schema: reload them.
+            cursor.execute("ANALYZE sqlite_master")
 
 
 def index_on(model: type[Model], *fields: str) -> str:
