@@ -164,10 +164,27 @@ class TestCases:
         response = cs.post(url, {"action": "contact", "note": "已联系"})
         assert response.status_code == 200
         assert response.json()["status"] == "contacted"
-        assert response.json()["allowed_actions"] == ["propose"]
+        assert response.json()["allowed_actions"] == ["dismiss", "propose"]
         response = cs.post(url, {"action": "propose"})
         assert response.status_code == 400
         assert "note" in errors_of(response)
+
+    def test_dismissal_needs_its_reason(self, api, make_case):
+        case = make_case()
+        url = f"/api/v1/feedback/{case.pk}/transition"
+        cs = api("client_service")
+        response = cs.post(url, {"action": "dismiss", "note": "与前一件重复"})
+        assert response.status_code == 400
+        assert "dismissed_as" in errors_of(response)
+        response = cs.post(
+            url,
+            {"action": "dismiss", "note": "与前一件重复", "dismissed_as": "duplicate"},
+        )
+        assert response.status_code == 200
+        body = response.json()
+        assert (body["status"], body["dismissed_as"]) == ("closed", "duplicate")
+        assert body["allowed_actions"] == ["reopen"]
+        assert body["contact_breached"] is False
 
     def test_extension(self, api, make_case):
         case = make_case()

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from lexkeep.accounts.models import Role
 from lexkeep.core.exceptions import InvalidTransition
+from lexkeep.feedback import sla
 from lexkeep.feedback.exceptions import ExtensionNotAllowed
 from lexkeep.feedback.lifecycle import FEEDBACK_LIFECYCLE
 from lexkeep.feedback.models import Escalation, Feedback, FeedbackEvent, Status
+from lexkeep.feedback.selectors import quarterly_summary
 from lexkeep.feedback.services import (
     feedback_assign,
     feedback_extend,
@@ -43,8 +45,12 @@ def step(user, case, action, at, **kwargs):
 
 class TestLifecycle:
     def test_map_is_explicit(self):
-        assert FEEDBACK_LIFECYCLE.allowed_actions(Status.RECEIVED) == ["contact"]
+        assert FEEDBACK_LIFECYCLE.allowed_actions(Status.RECEIVED) == [
+            "contact",
+            "dismiss",
+        ]
         assert FEEDBACK_LIFECYCLE.allowed_actions(Status.SOLUTION_PROPOSED) == [
+            "dismiss",
             "resolve",
             "revise",
         ]
@@ -329,3 +335,162 @@ class TestSweep:
         make_case(RECEIVED)
         counts = sweep_feedback(now=RECEIVED + dt.timedelta(days=30))
         assert counts["contact_breaches"] == 1
+
+
+class TestDismissal:
+    """A duplicate, or a message that was no feedback, is closed without a
+    resolution: with its reason, kept in the ledger, out of the summary."""
+
+    @pytest.mark.parametrize("steps", [[], ["contact"], ["contact", "propose"]])
+    def test_from_any_open_state(self, make_case, firm, steps):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        at = RECEIVED + dt.timedelta(hours=1)
+        for action in steps:
+            case = step(cs, case, action, at)
+        before = case.status
+        case = step(
+            cs, case, "dismiss", at, note="与 FB-1 重复", dismissed_as="duplicate"
+        )
+        assert case.status == Status.CLOSED
+        assert case.dismissed_as == "duplicate"
+        assert case.closed_at == at
+        assert case.resolved_at is None
+        assert case.outcome == "与 FB-1 重复"
+        event = FeedbackEvent.objects.filter(feedback=case, action="dismiss").get()
+        assert (event.from_status, event.to_status) == (before, Status.CLOSED)
+        assert event.detail["dismissed_as"] == "duplicate"
+
+    @pytest.mark.parametrize(
+        ("note", "dismissed_as", "field"),
+        [
+            ("广告", "", "dismissed_as"),
+            ("广告", "spam", "dismissed_as"),
+            ("  ", "not_feedback", "note"),
+        ],
+    )
+    def test_needs_a_reason_and_a_note(
+        self, make_case, firm, note, dismissed_as, field
+    ):
+        case = make_case(RECEIVED)
+        with pytest.raises(ValidationError) as info:
+            step(
+                firm["client_service"],
+                case,
+                "dismiss",
+                RECEIVED,
+                note=note,
+                dismissed_as=dismissed_as,
+            )
+        assert field in info.value.message_dict
+        case.refresh_from_db()
+        assert (case.status, case.dismissed_as) == (Status.RECEIVED, "")
+        assert not FeedbackEvent.objects.filter(
+            feedback=case, action="dismiss"
+        ).exists()
+
+    def test_the_reason_belongs_to_dismissal_only(self, make_case, firm):
+        case = make_case(RECEIVED)
+        with pytest.raises(ValidationError) as info:
+            step(
+                firm["client_service"],
+                case,
+                "contact",
+                RECEIVED,
+                dismissed_as="duplicate",
+            )
+        assert "dismissed_as" in info.value.message_dict
+
+    def test_not_once_resolved(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        for action in ("contact", "propose", "resolve"):
+            case = step(cs, case, action, RECEIVED)
+        with pytest.raises(InvalidTransition):
+            step(cs, case, "dismiss", RECEIVED, dismissed_as="duplicate")
+        case = step(cs, case, "close", RECEIVED)
+        with pytest.raises(InvalidTransition):
+            step(cs, case, "dismiss", RECEIVED, dismissed_as="duplicate")
+
+    def test_no_satisfaction_and_reopening_clears_it(self, make_case, firm):
+        cs = firm["client_service"]
+        case = step(
+            cs,
+            make_case(RECEIVED),
+            "dismiss",
+            RECEIVED,
+            note="误投",
+            dismissed_as="not_feedback",
+        )
+        with pytest.raises(InvalidTransition):
+            feedback_satisfaction_record(actor=cs, feedback=case, satisfaction=3)
+        case = step(
+            cs, case, "reopen", RECEIVED + dt.timedelta(hours=2), note="确是投诉"
+        )
+        assert case.status == Status.CONTACTED
+        assert (case.dismissed_as, case.outcome, case.closed_at) == ("", "", None)
+
+    def test_left_out_of_the_quarterly_summary(self, make_case, firm):
+        cs = firm["client_service"]
+        kept = make_case(RECEIVED, category="fees_unclear")
+        step(cs, kept, "contact", RECEIVED + dt.timedelta(hours=1))
+        # Dismissed after its 24 hours ran out: no contact clock missed.
+        late = RECEIVED + dt.timedelta(days=2)
+        spam = make_case(RECEIVED, category="quality")
+        step(cs, spam, "dismiss", late, note="广告", dismissed_as="not_feedback")
+        summary = quarterly_summary(actor=firm["director"], quarter="2026Q2", now=late)
+        assert (summary.total, summary.dismissed) == (1, 1)
+        assert {row.code: row.count for row in summary.categories if row.count} == {
+            "fees_unclear": 1
+        }
+        assert (summary.contact_on_time, summary.contact_decided) == (1, 1)
+        assert summary.contact_rate == 100.0
+
+    def test_not_escalated_once_dismissed(self, make_case, firm):
+        cs = firm["client_service"]
+        case = make_case(RECEIVED)
+        step(cs, case, "dismiss", RECEIVED, note="重复", dismissed_as="duplicate")
+        result = feedback_sweep(now=case.reply_due + dt.timedelta(days=1))
+        assert (result.contact_breaches, result.reply_breaches) == (0, 0)
+        assert not Escalation.objects.filter(feedback=case).exists()
+
+    def test_a_dismissal_stops_the_clocks_not_yet_run_out(self, make_case, firm):
+        """Dismissed within its 24 hours, a case missed nothing; dismissed
+        after them unanswered, it missed its contact clock, and its reply
+        clock (still running then) stopped."""
+        cs = firm["client_service"]
+        early = make_case(RECEIVED)
+        step(
+            cs,
+            early,
+            "dismiss",
+            RECEIVED + dt.timedelta(hours=3),
+            note="重复",
+            dismissed_as="duplicate",
+        )
+        late = make_case(RECEIVED)
+        step(
+            cs,
+            late,
+            "dismiss",
+            RECEIVED + dt.timedelta(hours=30),
+            note="误投",
+            dismissed_as="not_feedback",
+        )
+        later = RECEIVED + dt.timedelta(days=30)
+        early.refresh_from_db()
+        late.refresh_from_db()
+        assert sla.contact_clock(early, later).state == "stopped"
+        assert sla.reply_clock(early, later).state == "stopped"
+        assert not sla.contact_clock(early, later).breached
+        missed = sla.contact_clock(late, later)
+        assert (missed.state, missed.breached) == ("overdue", True)
+        assert missed.remaining == -dt.timedelta(hours=6)
+        assert sla.reply_clock(late, later).state == "stopped"
+        flagged = set(
+            Feedback.objects.filter(sla.contact_breach_q(later)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert flagged == {late.pk}
+        assert not Feedback.objects.filter(sla.reply_breach_q(later)).exists()

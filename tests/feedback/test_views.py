@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from lexkeep.core.models import AuditEntry
 from lexkeep.feedback.models import Feedback, Status
@@ -100,6 +102,31 @@ class TestStaffPages:
         assert response.status_code == 302
         case.refresh_from_db()
         assert case.status == Status.CONTACTED
+
+    def test_closing_a_duplicate_without_resolution(self, firm, make_case):
+        case = make_case()
+        web = signed_in(firm["client_service"])
+        url = reverse("feedback:transition", args=[case.pk])
+        page = web.get(case.get_absolute_url()).content.decode()
+        assert 'data-action="dismiss"' in page
+        response = web.post(url, {"action": "dismiss", "note": "与前一件重复"})
+        assert response.status_code == 400
+        assert response.context["transition_form"].errors["dismissed_as"]
+        response = web.post(
+            url,
+            {"action": "dismiss", "note": "与前一件重复", "dismissed_as": "duplicate"},
+        )
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert (case.status, case.dismissed_as) == (Status.CLOSED, "duplicate")
+        page = web.get(case.get_absolute_url()).content.decode()
+        assert "重复" in page and "sla-stopped" in page
+        assert 'id="satisfaction-form"' not in page
+        export = web.get(reverse("feedback:ledger_xlsx"))
+        book = load_workbook(io.BytesIO(b"".join(export.streaming_content)))
+        (header, row) = list(book.active.values)
+        status = row[header.index("状态")]
+        assert status == "已结案 (与其他案件重复)"
 
     def test_transition_without_note_shows_the_error(self, firm, make_case):
         case = make_case()

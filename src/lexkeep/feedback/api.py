@@ -248,6 +248,7 @@ def feedback_summary(request: HttpRequest, quarter: Code) -> dict[str, Any]:
     return {
         "quarter": summary.quarter,
         "total": summary.total,
+        "dismissed": summary.dismissed,
         "by_category": [row(r) for r in summary.categories],
         "contact_within_24h_percent": summary.contact_rate,
         "contact_decided": summary.contact_decided,
@@ -317,7 +318,7 @@ def feedback_patch(
 @router.post(
     "/feedback/{int:feedback_id}/transition",
     response={200: FeedbackDetailOut, 409: ErrorOut},
-    summary="Move a case: contact, propose, revise, resolve, close, reopen "
+    summary="Move a case: contact, propose, revise, resolve, close, dismiss, reopen "
     "(409 if its state does not allow it)",
 )
 def feedback_transition(
@@ -330,6 +331,7 @@ def feedback_transition(
         note=payload.note,
         occurred_at=payload.occurred_at,
         satisfaction=payload.satisfaction,
+        dismissed_as=payload.dismissed_as,
     )
     return _get(request, feedback_id)
 

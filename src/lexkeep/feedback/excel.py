@@ -77,6 +77,14 @@ def _yes_no(met_at: Any, due: Any) -> str:
     return _("yes") if met_at <= due else _("no")
 
 
+def _status(feedback: Feedback) -> str:
+    """The status, and why a case closed without resolution was (a duplicate…)."""
+    status = str(feedback.get_status_display())
+    if feedback.dismissed_as:
+        return f"{status} ({feedback.get_dismissed_as_display()})"
+    return status
+
+
 def _row(feedback: Feedback, actor: User) -> list[Any]:
     return [
         feedback.reference,
@@ -88,7 +96,7 @@ def _row(feedback: Feedback, actor: User) -> list[Any]:
         feedback.content,
         feedback.expected_resolution,
         feedback.owner.display_name if feedback.owner else "",
-        feedback.get_status_display(),
+        _status(feedback),
         _local(feedback.contact_due),
         _local(feedback.contacted_at),
         _yes_no(feedback.contacted_at, feedback.contact_due),

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lexkeep.feedback.models import Category, Channel, Status
+from lexkeep.feedback.models import Category, Channel, Dismissal, Status
 from lexkeep.feedback.selectors import specialists
 from lexkeep.feedback.services.cases import INFORM_CHANNELS
 from lexkeep.feedback.services.intake import STAFF_CHANNELS
@@ -139,6 +139,11 @@ class TransitionForm(ServiceErrorsMixin, forms.Form):
         coerce=int,
         empty_value=None,
         choices=[("", "—"), *[(str(n), str(n)) for n in range(5, 0, -1)]],
+    )
+    dismissed_as = forms.ChoiceField(
+        label=_("Closed without resolution as"),
+        required=False,
+        choices=[("", "—"), *Dismissal.choices],
     )
 
 

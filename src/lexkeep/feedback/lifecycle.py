@@ -7,13 +7,20 @@
     solution_proposed  ─revise──▶  contacted
     solution_proposed  ─resolve─▶  resolved
     resolved           ─close───▶  closed
+    received, contacted,
+    solution_proposed  ─dismiss─▶  closed
     resolved, closed   ─reopen──▶  contacted
 
 * ``contact``: the client was contacted (the 24-hour clock stops).
 * ``propose``: a solution was replied (the working-day clock stops).
 * ``revise``: the client did not accept the solution; work on another one.
 * ``resolve``: the client accepted, or the case ended; the outcome is recorded.
-* ``close``: the ledger entry is complete. A case is closed from resolved only.
+* ``close``: the ledger entry of a resolved case is complete.
+* ``dismiss``: the case is no case to work on (a duplicate of another, spam
+  that got past the form's checks, a message meant for someone else); it is
+  closed without a resolution, with the reason, stays in the ledger and is
+  left out of the quarterly summary. A client who withdraws a complaint has
+  it resolved, with that outcome: it was a complaint.
 * ``reopen``: the client came back about the same matter; the clocks already
   met or missed stay as they were (product decision: a reopened case does
   not get fresh deadlines, its history shows the reopening).
@@ -34,16 +41,18 @@ PROPOSE = "propose"
 REVISE = "revise"
 RESOLVE = "resolve"
 CLOSE = "close"
+DISMISS = "dismiss"
 REOPEN = "reopen"
 
 FEEDBACK_LIFECYCLE = Lifecycle(
     "feedback",
     {
-        Status.RECEIVED: {CONTACT: Status.CONTACTED},
-        Status.CONTACTED: {PROPOSE: Status.SOLUTION_PROPOSED},
+        Status.RECEIVED: {CONTACT: Status.CONTACTED, DISMISS: Status.CLOSED},
+        Status.CONTACTED: {PROPOSE: Status.SOLUTION_PROPOSED, DISMISS: Status.CLOSED},
         Status.SOLUTION_PROPOSED: {
             REVISE: Status.CONTACTED,
             RESOLVE: Status.RESOLVED,
+            DISMISS: Status.CLOSED,
         },
         Status.RESOLVED: {CLOSE: Status.CLOSED, REOPEN: Status.CONTACTED},
         Status.CLOSED: {REOPEN: Status.CONTACTED},
@@ -57,6 +66,7 @@ ACTION_LABELS = {
     REVISE: _("Solution not accepted"),
     RESOLVE: _("Mark resolved"),
     CLOSE: _("Close the case"),
+    DISMISS: _("Close without resolution"),
     REOPEN: _("Reopen"),
 }
 
@@ -74,6 +84,7 @@ EVENT_LABELS = {
     REVISE: _("Solution not accepted"),
     RESOLVE: _("Resolved"),
     CLOSE: _("Closed"),
+    DISMISS: _("Closed without resolution"),
     REOPEN: _("Reopened"),
 }
 
@@ -83,5 +94,8 @@ NOTE_REQUIRED = {
     PROPOSE: _("The solution replied to the client."),
     REVISE: _("Why the client did not accept the solution."),
     RESOLVE: _("The outcome."),
+    DISMISS: _(
+        "Why there is nothing to resolve (which case it duplicates, what it was)."
+    ),
     REOPEN: _("Why the case is reopened."),
 }

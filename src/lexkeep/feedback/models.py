@@ -88,6 +88,13 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.RECEIVED, Status.CONTACTED, Status.SOLUTION_PROPOSED)
 
 
+class Dismissal(models.TextChoices):
+    """Why a case was closed without a resolution: it was no case to work on."""
+
+    DUPLICATE = "duplicate", _("Duplicate of another case")
+    NOT_FEEDBACK = "not_feedback", _("Not feedback (spam, sent to the wrong place)")
+
+
 class Feedback(models.Model):
     """One piece of feedback or complaint: a case with an owner and two clocks."""
 
@@ -151,6 +158,14 @@ class Feedback(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     handling = models.TextField(_("handling"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    #: Set when the case is closed without a resolution (``dismiss``): it is
+    #: kept in the ledger and left out of the quarterly summary.
+    dismissed_as = models.CharField(
+        _("closed without resolution as"),
+        max_length=16,
+        choices=Dismissal.choices,
+        blank=True,
+    )
     satisfaction = models.PositiveSmallIntegerField(
         _("client satisfaction"),
         null=True,

@@ -84,6 +84,10 @@ class FeedbackOut(Schema):
     reply_breached: bool
     handling: str
     outcome: str
+    dismissed_as: str = Field(
+        description="Why the case was closed without resolution (duplicate, "
+        "not_feedback); empty otherwise."
+    )
     satisfaction: int | None
     allowed_actions: list[str]
 
@@ -157,13 +161,18 @@ class FeedbackDetailOut(FeedbackOut):
 
 class TransitionIn(Schema):
     action: str = Field(
-        description="contact, propose, revise, resolve, close or reopen"
+        description="contact, propose, revise, resolve, close, dismiss or reopen"
     )
     note: str = ""
     occurred_at: dt.datetime | None = Field(
         None, description="When it happened, if earlier than now."
     )
     satisfaction: int | None = Field(None, description="1–5, on resolve only.")
+    dismissed_as: str = Field(
+        "",
+        description="On dismiss only, and required there: duplicate or not_feedback "
+        "(why the case is closed without resolution).",
+    )
 
 
 class ExtensionIn(Schema):
@@ -229,6 +238,10 @@ class CategoryOut(Schema):
 class SummaryOut(Schema):
     quarter: str
     total: int
+    dismissed: int = Field(
+        description="Cases closed without resolution (duplicates, not feedback), "
+        "left out of every other figure."
+    )
     by_category: list[CategoryOut]
     contact_within_24h_percent: float | None
     contact_decided: int

@@ -198,6 +198,9 @@ class QuarterSummary:
     extended: int
     top: list[CategoryRow]
     measures: list[ImprovementMeasure]
+    #: Cases of the quarter closed without resolution (duplicates, spam):
+    #: left out of every other figure.
+    dismissed: int = 0
 
     @property
     def contact_rate(self) -> float | None:
@@ -228,14 +231,19 @@ def quarterly_summary(
     still inside its window counts in neither; the most common problems
     (the top categories with at least one case) with the improvement
     measures recorded for them; the average satisfaction of rated cases.
+    Cases closed without resolution are only counted, apart.
     """
     now = now or timezone.now()
     start, end = quarter_bounds(quarter)
     year, number = quarter_parse(quarter)
     quarter = f"{year}Q{number}"
-    qs = Feedback.objects.filter(
+    received = Feedback.objects.filter(
         feedback_visibility_q(actor), received_at__gte=start, received_at__lt=end
     )
+    # A duplicate or a message that was no feedback is no case: counted
+    # apart, and left out of the categories and the clocks.
+    dismissed = received.exclude(dismissed_as="").count()
+    qs = received.filter(dismissed_as="")
     by_category = dict(
         qs.values_list("category").annotate(n=Count("pk")).values_list("category", "n")
     )
@@ -289,4 +297,5 @@ def quarterly_summary(
         extended=figures["extended"],
         top=top[:TOP_PROBLEMS],
         measures=measures,
+        dismissed=dismissed,
     )

@@ -71,18 +71,24 @@ def extended_due(current_due: dt.datetime, working_days: int) -> dt.datetime:
     )
 
 
+def _running_past(due: str) -> Q:
+    """The clock still ran at ``due``: the case was not closed without
+    resolution before (a dismissal stops the clocks not met)."""
+    return Q(dismissed_as="") | Q(closed_at__gt=F(due))
+
+
 def contact_breach_q(now: dt.datetime) -> Q:
     """Return a filter on Feedback: the 24-hour contact clock was missed."""
-    return Q(contacted_at__isnull=True, contact_due__lt=now) | Q(
-        contacted_at__gt=F("contact_due")
-    )
+    return Q(
+        _running_past("contact_due"), contacted_at__isnull=True, contact_due__lt=now
+    ) | Q(contacted_at__gt=F("contact_due"))
 
 
 def reply_breach_q(now: dt.datetime) -> Q:
     """Return a filter on Feedback: the reply clock was missed."""
-    return Q(replied_at__isnull=True, reply_due__lt=now) | Q(
-        replied_at__gt=F("reply_due")
-    )
+    return Q(
+        _running_past("reply_due"), replied_at__isnull=True, reply_due__lt=now
+    ) | Q(replied_at__gt=F("reply_due"))
 
 
 def breach_annotations(now: dt.datetime) -> dict[str, Case]:
@@ -108,6 +114,18 @@ class Clock:
     due: dt.datetime
     met_at: dt.datetime | None
     now: dt.datetime
+    #: When the case was closed without resolution, which stops a clock
+    #: not met: one whose deadline came later was never missed.
+    stopped_at: dt.datetime | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Return True if the case was dismissed before this clock ran out."""
+        return (
+            self.met_at is None
+            and self.stopped_at is not None
+            and self.stopped_at <= self.due
+        )
 
     @property
     def met(self) -> bool:
@@ -119,13 +137,16 @@ class Clock:
         """Return True if the clock was met late, or is open past its deadline."""
         if self.met_at is not None:
             return self.met_at > self.due
-        return self.now > self.due
+        return not self.stopped and self.now > self.due
 
     @property
     def state(self) -> str:
-        """Return ``met``, ``late``, ``overdue``, ``due_soon`` or ``running``."""
+        """Return ``met``, ``late``, ``stopped``, ``overdue``, ``due_soon`` or
+        ``running``."""
         if self.met_at is not None:
             return "late" if self.met_at > self.due else "met"
+        if self.stopped:
+            return "stopped"
         if self.now > self.due:
             return "overdue"
         if self.due - self.now <= DUE_SOON:
@@ -134,7 +155,10 @@ class Clock:
 
     @property
     def remaining(self) -> dt.timedelta:
-        """Return the time left (negative when overdue)."""
+        """Return the time left (negative when overdue; a dismissed case's
+        clock counts no further than its dismissal)."""
+        if self.met_at is None and self.stopped_at is not None:
+            return self.due - min(self.now, self.stopped_at)
         return self.due - self.now
 
     def describe(self) -> str:
@@ -144,6 +168,8 @@ class Clock:
             return _("met")
         if state == "late":
             return _("met late")
+        if state == "stopped":
+            return _("stopped: closed without resolution")
         span = abs(self.remaining)
         text = _format_span(span)
         if state == "overdue":
@@ -163,9 +189,19 @@ def _format_span(span: dt.timedelta) -> str:
 
 def contact_clock(feedback: Feedback, now: dt.datetime) -> Clock:
     """Return the 24-hour contact clock of ``feedback`` as of ``now``."""
-    return Clock(due=feedback.contact_due, met_at=feedback.contacted_at, now=now)
+    return Clock(
+        due=feedback.contact_due,
+        met_at=feedback.contacted_at,
+        now=now,
+        stopped_at=feedback.closed_at if feedback.dismissed_as else None,
+    )
 
 
 def reply_clock(feedback: Feedback, now: dt.datetime) -> Clock:
     """Return the working-day reply clock of ``feedback`` as of ``now``."""
-    return Clock(due=feedback.reply_due, met_at=feedback.replied_at, now=now)
+    return Clock(
+        due=feedback.reply_due,
+        met_at=feedback.replied_at,
+        now=now,
+        stopped_at=feedback.closed_at if feedback.dismissed_as else None,
+    )

@@ -45,12 +45,15 @@ from lexkeep.feedback.forms import (
 )
 from lexkeep.feedback.lifecycle import (
     ACTION_LABELS,
+    DISMISS,
     EVENT_LABELS,
     FEEDBACK_LIFECYCLE,
     NOTE_REQUIRED,
+    REOPEN,
     RESOLVE,
+    REVISE,
 )
-from lexkeep.feedback.models import Feedback, Status
+from lexkeep.feedback.models import Dismissal, Feedback, Status
 from lexkeep.feedback.quarters import quarter_of, quarter_parse, quarter_shift
 from lexkeep.web.areas import FEEDBACK
 from lexkeep.web.forms import form_submit, message_redirect
@@ -256,7 +259,8 @@ def _action_forms(case: Feedback) -> list[dict[str, Any]]:
                 "note_required": action in NOTE_REQUIRED,
                 "with_time": action in ("contact", "propose"),
                 "with_satisfaction": action == RESOLVE,
-                "primary": action not in ("revise", "reopen"),
+                "with_dismissal": action == DISMISS,
+                "primary": action not in (REVISE, REOPEN, DISMISS),
             }
         )
     return sorted(forms, key=lambda f: not f["primary"])
@@ -299,6 +303,7 @@ def _render_case(
         "escalations": case.escalations.all(),
         "may_handle": may_handle,
         "actions": _action_forms(case) if may_handle else [],
+        "dismissals": Dismissal.choices,
         "failed_action": failed.get("action"),
         "transition_form": failed.get("transition") or TransitionForm(),
         "extension_form": failed.get("extension") or ExtensionForm(),
@@ -307,7 +312,9 @@ def _render_case(
         and now <= case.reply_due,
         "satisfaction_form": failed.get("satisfaction")
         or SatisfactionForm(initial={"satisfaction": case.satisfaction}),
-        "may_rate": may_handle and case.status in (Status.RESOLVED, Status.CLOSED),
+        "may_rate": may_handle
+        and case.status in (Status.RESOLVED, Status.CLOSED)
+        and not case.dismissed_as,
         "assign_form": AssignForm(initial={"owner": case.owner_id}),
         "classify_form": ClassifyForm(initial={"category": case.category}),
         "policy": sla.policy_get(),

@@ -17,6 +17,7 @@ from lexkeep.feedback.exceptions import ExtensionNotAllowed
 from lexkeep.feedback.lifecycle import (
     CLOSE,
     CONTACT,
+    DISMISS,
     FEEDBACK_LIFECYCLE,
     NOTE_REQUIRED,
     PROPOSE,
@@ -26,6 +27,7 @@ from lexkeep.feedback.lifecycle import (
 from lexkeep.feedback.models import (
     Category,
     Channel,
+    Dismissal,
     Feedback,
     FeedbackExtension,
     Status,
@@ -95,6 +97,7 @@ def feedback_transition(
     note: str = "",
     occurred_at: dt.datetime | None = None,
     satisfaction: int | None = None,
+    dismissed_as: str = "",
     now: dt.datetime | None = None,
 ) -> Feedback:
     """Move a case along its transition map (``lifecycle``), or raise.
@@ -108,6 +111,8 @@ def feedback_transition(
     both times. The first contact stops the 24-hour clock and the first
     solution replied stops the working-day clock (SPEC §5); later rounds do
     not restart them. ``satisfaction`` (1–5) may be given on ``resolve``.
+    ``dismissed_as`` (a :class:`~lexkeep.feedback.models.Dismissal`) says
+    why a case is closed without resolution, on ``dismiss`` and only then.
     """
     require_handler(actor)
     now = now or timezone.now()
@@ -124,6 +129,14 @@ def feedback_transition(
     if action != RESOLVE and satisfaction is not None:
         errors["satisfaction"] = [_("Satisfaction is recorded after resolution.")]
     _score(errors, satisfaction)
+    dismissed_as = (dismissed_as or "").strip()
+    if action == DISMISS and dismissed_as not in Dismissal.values:
+        errors["dismissed_as"] = [
+            _("Say why the case is closed without resolution: %(choices)s.")
+            % {"choices": ", ".join(str(label) for label in Dismissal.labels)}
+        ]
+    elif action != DISMISS and dismissed_as:
+        errors["dismissed_as"] = [_("Only a case closed without resolution has this.")]
     if errors:
         raise ValidationError(errors)
 
@@ -144,7 +157,14 @@ def feedback_transition(
             feedback.satisfaction_recorded_at = now
     elif action == CLOSE:
         feedback.closed_at = when
+    elif action == DISMISS:
+        feedback.closed_at = when
+        feedback.dismissed_as = dismissed_as
+        feedback.outcome = note
     elif action == REOPEN:
+        if feedback.dismissed_as:
+            feedback.outcome = ""
+        feedback.dismissed_as = ""
         feedback.resolved_at = None
         feedback.closed_at = None
     feedback.status = target
@@ -156,6 +176,8 @@ def feedback_transition(
         detail["occurred_at"] = when.isoformat()
     if action == RESOLVE and satisfaction is not None:
         detail["satisfaction"] = satisfaction
+    if action == DISMISS:
+        detail["dismissed_as"] = dismissed_as
     event_add(
         feedback=feedback,
         action=action,
@@ -291,13 +313,14 @@ def feedback_satisfaction_record(
 ) -> Feedback:
     """Record the client's satisfaction, 1–5, after resolution (SPEC §5 ledger).
 
-    A case that is not resolved or closed yet refuses (409); a later
-    score replaces an earlier one, and the history keeps both.
+    A case that is not resolved or closed yet refuses (409), and so does
+    one closed without resolution; a later score replaces an earlier one,
+    and the history keeps both.
     """
     require_handler(actor)
     now = now or timezone.now()
     feedback = _locked(feedback)
-    if feedback.status not in (Status.RESOLVED, Status.CLOSED):
+    if feedback.status not in (Status.RESOLVED, Status.CLOSED) or feedback.dismissed_as:
         raise InvalidTransition(
             entity="feedback", current=feedback.status, action="satisfaction"
         )
