@@ -14,7 +14,7 @@ from django.db.models import Count
 from lexkeep.clients.models import TierChange
 from lexkeep.clients.services import client_tier_override
 from lexkeep.service.models import Duty, Notification
-from lexkeep.service.services.sweep import READ_WHILE_DERIVING
+from lexkeep.service.services.sweep import KEPT_WHILE_FILLING
 from tests.service.conftest import at, d, duties, live
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,9 @@ def test_query_count_does_not_grow_with_clients(
     clients, mk_client, mk_matter, hearing, sweep, django_assert_max_num_queries
 ):
     _firm_of(clients, mk_client, mk_matter, hearing)
-    # The first (into an empty duty table) also drops seven indexes and
+    # The first (into an empty duty table) also drops four indexes and
     # builds them again.
-    with django_assert_max_num_queries(106):
+    with django_assert_max_num_queries(100):
         sweep(d("2026-03-16"))
     with django_assert_max_num_queries(90):
         sweep(d("2026-03-31"))
@@ -450,11 +450,11 @@ def test_a_first_sweep_builds_the_duty_indexes_again_as_they_were(
         first = sweep(d("2026-03-16"))
     assert first["created"] > 0
     dropped = [sql for sql in seen if sql.startswith("DROP INDEX")]
-    assert len(dropped) == len(indexes) - len(READ_WHILE_DERIVING)
-    # The two the derivation reads stay as they were; the others are built
-    # again in the order they had, after them.
-    kept = [index for index in indexes if index[0] in READ_WHILE_DERIVING]
-    rebuilt = [index for index in indexes if index[0] not in READ_WHILE_DERIVING]
+    assert len(dropped) == len(indexes) - len(KEPT_WHILE_FILLING)
+    # The ones kept stay as they were; the others are built again in the
+    # order they had, after them.
+    kept = [index for index in indexes if index[0] in KEPT_WHILE_FILLING]
+    rebuilt = [index for index in indexes if index[0] not in KEPT_WHILE_FILLING]
     assert _duty_indexes() == kept + rebuilt
     assert _duty_statistics() == statistics
     with connection.cursor() as cursor:

@@ -72,11 +72,21 @@ MAX_ROUNDS = 12
 #: SQLite page cache of the sweep's connection while it runs (KiB): the
 #: duty indexes it writes stay in memory instead of being read back.
 SWEEP_CACHE_KIB = 128 * 1024
-#: The duty indexes the derivation itself reads or needs: the unique index
-#: of live duties (which keeps a duty from being written twice) and the
-#: owed duties' (rule, client, matter) index, which matching reads.
-READ_WHILE_DERIVING = frozenset(
-    {"unique_live_duty_per_period", "service_duty_owed_idx"}
+#: The duty indexes a first sweep keeps while it writes its rows; it builds
+#: the others once they are written. Kept: the unique index of live duties
+#: (which keeps a duty from being written twice) and the owed duties'
+#: (rule, client, matter) index, which matching reads; and three partial
+#: indexes that a new row hardly enters (duties with a hearing, satisfied
+#: duties, overdue ones not yet reminded), where building would cost a pass
+#: over the whole table each.
+KEPT_WHILE_FILLING = frozenset(
+    {
+        "unique_live_duty_per_period",
+        "service_duty_owed_idx",
+        "service_duty_hearing_idx",
+        "service_duty_satisfied_idx",
+        "service_duty_unreminded_idx",
+    }
 )
 
 
@@ -192,10 +202,11 @@ def _sweep(
     rules = active_rules()
     changes = Changes.since_last_sweep(policy, rules)
     first_new = _last_duty_id()
-    # Into an empty duty table (a firm's first sweep), the indexes that no
-    # step of the derivation reads are built once the rows are written.
+    # Into an empty duty table (a firm's first sweep), the large indexes
+    # that no step of the derivation reads are built once the rows are
+    # written.
     filling = (
-        sql.indexes_built_after(Duty._meta.db_table, keep=READ_WHILE_DERIVING)
+        sql.indexes_built_after(Duty._meta.db_table, keep=KEPT_WHILE_FILLING)
         if not first_new
         else nullcontext()
     )
