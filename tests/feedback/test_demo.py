@@ -41,3 +41,7 @@ def test_demo_loads_a_realistic_year(firm):
     assert FeedbackExtension.objects.exists()
     assert ImprovementMeasure.objects.count() == 12
     assert set(cases.values_list("channel", flat=True)) >= {"web", "phone", "email"}
+    # A client who wrote twice: the second closed as a duplicate, unflagged.
+    (duplicate,) = cases.exclude(dismissed_as="")
+    assert (duplicate.status, duplicate.dismissed_as) == (Status.CLOSED, "duplicate")
+    assert duplicate.contact_breached_at is None

@@ -186,6 +186,37 @@ def _handle(
         )
 
 
+def _duplicate(specialist: User, now: dt.datetime) -> None:
+    """A client who wrote twice: the second message, closed as a duplicate."""
+    first = (
+        Feedback.objects.filter(
+            channel="web", received_at__lt=now - dt.timedelta(days=3)
+        )
+        .order_by("-received_at")
+        .first()
+    )
+    if first is None:
+        return
+    received = first.received_at + dt.timedelta(hours=2)
+    copy = feedback_receive_web(
+        name=first.name,
+        contact=first.contact,
+        content=first.content,
+        category=first.category,
+        now=received,
+    )
+    dismissed_at = received + dt.timedelta(hours=3)
+    feedback_transition(
+        actor=specialist,
+        feedback=copy,
+        action="dismiss",
+        note=f"同一客户重复提交，已并入 {first.reference} 处理。",
+        dismissed_as="duplicate",
+        occurred_at=dismissed_at,
+        now=dismissed_at,
+    )
+
+
 def load(users: dict[str, User]) -> None:
     """Create a year of feedback cases and the quarters' improvement measures."""
     rng = random.Random(5)  # SPEC §5
@@ -263,6 +294,7 @@ def load(users: dict[str, User]) -> None:
             category=category,
             now=received + dt.timedelta(minutes=20),
         )
+    _duplicate(specialist, now)
     current = quarter_of(timezone.localdate())
     for back in range(1, 5):
         quarter = quarter_shift(current, -back)
