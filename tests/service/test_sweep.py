@@ -14,7 +14,7 @@ from django.db.models import Count
 from lexkeep.clients.models import TierChange
 from lexkeep.clients.services import client_tier_override
 from lexkeep.service.models import Duty, Notification
-from lexkeep.service.services.sweep import KEPT_WHILE_FILLING
+from lexkeep.service.services.sweep import KEPT_WHILE_FILLING, sql
 from tests.service.conftest import at, d, duties, live
 
 pytestmark = pytest.mark.django_db
@@ -502,3 +502,38 @@ def test_indexes_are_dropped_only_inside_a_transaction():
     with pytest.raises(RuntimeError), indexes_built_after("service_duty", keep=()):
         pass
     assert _duty_indexes() == indexes
+
+
+@sqlite_only
+def test_the_planner_has_its_statistics_back_after_a_first_sweep(
+    mk_client, mk_matter, hearing, sweep
+):
+    """The statistics put back are read again by the planner, not only
+    stored: with them, SQLite plans by the selective index, not by the one
+    built last."""
+    _firm_of(6, mk_client, mk_matter, hearing)
+    status = sql.index_on(Duty, "status", "due_date")
+    responsible = sql.index_on(Duty, "responsible", "due_date")
+    query = (
+        "EXPLAIN QUERY PLAN SELECT id FROM service_duty "
+        "WHERE status = 'open' AND responsible_id = 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sqlite_schema")  # creates sqlite_stat1
+        cursor.executemany(
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+            [
+                ("service_duty", status, "1000000 1 1"),
+                ("service_duty", responsible, "1000000 100000 1"),
+            ],
+        )
+        cursor.execute("ANALYZE sqlite_schema")  # the planner reads them
+        cursor.execute(query)
+        assert status in str(cursor.fetchall())
+    sweep(d("2026-03-16"))
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        plan = str(cursor.fetchall())
+        cursor.execute("DELETE FROM sqlite_stat1")
+        cursor.execute("ANALYZE sqlite_schema")
+    assert status in plan, plan

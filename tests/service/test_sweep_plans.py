@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from lexkeep.service.models import Contact
+from lexkeep.service.models import Contact, Duty, DutyRule
 from tests.service.conftest import at, d
 
 pytestmark = [
@@ -221,6 +221,27 @@ SWEPT_TABLES = [
     "service_contact",
     "service_duty",
 ]
+
+
+@pytest.fixture(autouse=True, params=["empty duty table", "a duty already"])
+def duty_table(request, mk_client) -> str:
+    """Plan a firm's first sweep, into an empty duty table (which builds the
+    large duty indexes after its rows), and one with a duty already there
+    (cancelled, so every rule is still derived for the first time), which
+    writes into every index as a later sweep does."""
+    if request.param == "a duty already":
+        day = TODAY - dt.timedelta(days=40)
+        Duty.objects.create(
+            client=mk_client("key", since=day),
+            rule=DutyRule.objects.order_by("pk").first(),
+            period_key="cancelled",
+            period_start=day,
+            due_date=day,
+            status="cancelled",
+            cancelled_on=day,
+            cancel_reason="rule_off",
+        )
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True, params=["as migrated", "indexes built in reverse"])

@@ -92,8 +92,12 @@ def indexes_built_after(table: str, *, keep: Collection[str]) -> Iterator[None]:
             "AND tbl_name = %s AND sql IS NOT NULL ORDER BY rowid",
             [table],
         )
+        # A unique index is never dropped: it is a rule of the data, which
+        # rows written meanwhile must keep.
         dropped = [
-            (name, create) for name, create in cursor.fetchall() if name not in keep
+            (name, create)
+            for name, create in cursor.fetchall()
+            if name not in keep and not create.upper().startswith("CREATE UNIQUE")
         ]
         statistics: list[tuple[Any, ...]] = []
         cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
