@@ -427,14 +427,55 @@ class TestDismissal:
         case = step(
             cs, case, "reopen", RECEIVED + dt.timedelta(hours=2), note="确是投诉"
         )
-        assert case.status == Status.CONTACTED
+        # Nobody had contacted the client: back to be contacted, and the
+        # 24-hour clock the dismissal stopped runs again.
+        assert case.status == Status.RECEIVED
+        assert FEEDBACK_LIFECYCLE.allowed_actions(case.status)[0] == "contact"
         assert (case.dismissed_as, case.outcome, case.closed_at) == ("", "", None)
+        later = RECEIVED + dt.timedelta(hours=2)
+        assert sla.contact_clock(case, later).state == "running"
+        case = step(cs, case, "contact", RECEIVED + dt.timedelta(hours=3))
+        assert sla.contact_clock(case, later).state == "met"
+
+    def test_reopened_after_contact_goes_back_to_contacted(self, make_case, firm):
+        cs = firm["client_service"]
+        case = step(
+            cs, make_case(RECEIVED), "contact", RECEIVED + dt.timedelta(hours=1)
+        )
+        case = step(
+            cs,
+            case,
+            "dismiss",
+            RECEIVED + dt.timedelta(hours=2),
+            dismissed_as="duplicate",
+        )
+        case = step(
+            cs, case, "reopen", RECEIVED + dt.timedelta(hours=3), note="并非重复"
+        )
+        assert case.status == Status.CONTACTED
+
+    def test_takes_effect_when_recorded(self, make_case, firm):
+        """A dismissal dated back could unmake a deadline already missed."""
+        case = make_case(RECEIVED)
+        with pytest.raises(ValidationError) as info:
+            step(
+                firm["client_service"],
+                case,
+                "dismiss",
+                RECEIVED + dt.timedelta(days=2),
+                occurred_at=RECEIVED + dt.timedelta(hours=1),
+                dismissed_as="duplicate",
+            )
+        assert "occurred_at" in info.value.message_dict
+        case.refresh_from_db()
+        assert case.status == Status.RECEIVED
 
     def test_left_out_of_the_quarterly_summary(self, make_case, firm):
         cs = firm["client_service"]
         kept = make_case(RECEIVED, category="fees_unclear")
         step(cs, kept, "contact", RECEIVED + dt.timedelta(hours=1))
-        # Dismissed after its 24 hours ran out: no contact clock missed.
+        # Dismissed after its 24 hours ran out: out of the clock figures
+        # all the same.
         late = RECEIVED + dt.timedelta(days=2)
         spam = make_case(RECEIVED, category="quality")
         step(cs, spam, "dismiss", late, note="广告", dismissed_as="not_feedback")

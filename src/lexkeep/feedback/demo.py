@@ -212,7 +212,6 @@ def _duplicate(specialist: User, now: dt.datetime) -> None:
         action="dismiss",
         note=f"同一客户重复提交，已并入 {first.reference} 处理。",
         dismissed_as="duplicate",
-        occurred_at=dismissed_at,
         now=dismissed_at,
     )
 

@@ -23,7 +23,10 @@
   it resolved, with that outcome: it was a complaint.
 * ``reopen``: the client came back about the same matter; the clocks already
   met or missed stay as they were (product decision: a reopened case does
-  not get fresh deadlines, its history shows the reopening).
+  not get fresh deadlines, its history shows the reopening). A case closed
+  without resolution before anyone contacted the client goes back to
+  received instead, to be contacted; reopening undoes the dismissal, so
+  the clocks it stopped run again to their deadlines.
 
 An extension of the reply deadline is an event, not a state: see
 ``feedback_extend``.

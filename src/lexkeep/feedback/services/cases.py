@@ -112,13 +112,20 @@ def feedback_transition(
     solution replied stops the working-day clock (SPEC §5); later rounds do
     not restart them. ``satisfaction`` (1–5) may be given on ``resolve``.
     ``dismissed_as`` (a :class:`~lexkeep.feedback.models.Dismissal`) says
-    why a case is closed without resolution, on ``dismiss`` and only then.
+    why a case is closed without resolution, on ``dismiss`` and only then;
+    a dismissal takes effect when recorded (no ``occurred_at``). Reopening
+    undoes it: the clocks it stopped run again to their deadlines, and a
+    case nobody contacted goes back to received.
     """
     require_handler(actor)
     now = now or timezone.now()
     feedback = _locked(feedback)
     before = feedback.status
     target = FEEDBACK_LIFECYCLE.next_state(before, action)
+    if action == REOPEN and feedback.contacted_at is None:
+        # Closed without resolution before anyone contacted the client:
+        # back to be contacted, the one move that stops the 24-hour clock.
+        target = Status.RECEIVED
     errors: dict[str, list[str]] = {}
     note = (note or "").strip()
     if action in NOTE_REQUIRED and not note:
@@ -137,6 +144,12 @@ def feedback_transition(
         ]
     elif action != DISMISS and dismissed_as:
         errors["dismissed_as"] = [_("Only a case closed without resolution has this.")]
+    if action == DISMISS and occurred_at is not None:
+        # It stops the clocks not yet run out: a date in the past could
+        # unmake a deadline already missed and escalated.
+        errors["occurred_at"] = [
+            _("A case is closed without resolution when it is recorded.")
+        ]
     if errors:
         raise ValidationError(errors)
 
