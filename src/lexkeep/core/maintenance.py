@@ -49,7 +49,7 @@ def analyse(cursor: CursorWrapper, *tables: str) -> list[str]:
     return names
 
 
-def _has_statistics(cursor: CursorWrapper) -> bool:
+def has_statistics(cursor: CursorWrapper) -> bool:
     """Whether the database was ever analysed (``sqlite_stat1`` exists)."""
     cursor.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
@@ -75,5 +75,5 @@ def refresh_statistics(schema_editor: BaseDatabaseSchemaEditor, *tables: str) ->
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        if _has_statistics(cursor):
+        if has_statistics(cursor):
             analyse(cursor, *tables)

@@ -312,9 +312,7 @@ def _render_case(
         and now <= case.reply_due,
         "satisfaction_form": failed.get("satisfaction")
         or SatisfactionForm(initial={"satisfaction": case.satisfaction}),
-        "may_rate": may_handle
-        and case.status in (Status.RESOLVED, Status.CLOSED)
-        and not case.dismissed_as,
+        "may_rate": may_handle and services.satisfaction_open(case),
         "assign_form": AssignForm(initial={"owner": case.owner_id}),
         "classify_form": ClassifyForm(initial={"category": case.category}),
         "policy": sla.policy_get(),

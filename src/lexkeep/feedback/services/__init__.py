@@ -12,6 +12,7 @@ from lexkeep.feedback.services.cases import (
     feedback_satisfaction_record,
     feedback_transition,
     feedback_update,
+    satisfaction_open,
 )
 from lexkeep.feedback.services.improvements import improvement_measure_record
 from lexkeep.feedback.services.intake import (
@@ -35,4 +36,5 @@ __all__ = [
     "feedback_update",
     "improvement_measure_record",
     "owner_pick",
+    "satisfaction_open",
 ]

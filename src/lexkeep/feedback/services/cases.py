@@ -315,6 +315,15 @@ def feedback_extend(
     return extension
 
 
+def satisfaction_open(feedback: Feedback) -> bool:
+    """Whether the client's satisfaction can be recorded: after resolution,
+    and not for a case closed without one."""
+    return (
+        feedback.status in (Status.RESOLVED, Status.CLOSED)
+        and not feedback.dismissed_as
+    )
+
+
 @transaction.atomic
 def feedback_satisfaction_record(
     *,
@@ -333,7 +342,7 @@ def feedback_satisfaction_record(
     require_handler(actor)
     now = now or timezone.now()
     feedback = _locked(feedback)
-    if feedback.status not in (Status.RESOLVED, Status.CLOSED) or feedback.dismissed_as:
+    if not satisfaction_open(feedback):
         raise InvalidTransition(
             entity="feedback", current=feedback.status, action="satisfaction"
         )

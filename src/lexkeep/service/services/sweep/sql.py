@@ -20,6 +20,7 @@ from django.db.models import DateField, Expression, Func, Model, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from lexkeep.core.maintenance import has_statistics
 from lexkeep.service.choices import DutyStatus
 
 
@@ -100,8 +101,7 @@ def indexes_built_after(table: str, *, keep: Collection[str]) -> Iterator[None]:
             if name not in keep and not create.upper().startswith("CREATE UNIQUE")
         ]
         statistics: list[tuple[Any, ...]] = []
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if dropped and cursor.fetchone():
+        if dropped and has_statistics(cursor):
             marks = ", ".join("%s" for _index in dropped)
             cursor.execute(
                 f"SELECT tbl, idx, stat FROM sqlite_stat1 WHERE idx IN ({marks})",  # noqa: S608 - placeholders only
