@@ -362,3 +362,8 @@ def test_openapi_lists_the_feedback_paths_and_the_public_one_needs_no_login(api)
     public = paths["/api/v1/public/feedback"]
     assert list(public) == ["post"]
     assert not public["post"].get("security")
+    # Closing without resolution: the reason on the move, the case and the summary.
+    schemas = spec["components"]["schemas"]
+    assert "dismissed_as" in schemas["TransitionIn"]["properties"]
+    assert "dismissed_as" in schemas["FeedbackDetailOut"]["properties"]
+    assert "dismissed" in schemas["SummaryOut"]["properties"]
